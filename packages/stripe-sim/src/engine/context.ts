@@ -1,0 +1,105 @@
+// The simulator's shared state: objects, time (the global clock and each test clock), events and
+// the webhook dispatcher. Resource handlers and the billing engine all work through one context.
+
+import type Stripe from 'stripe';
+import { ApiVersion } from '../version.js';
+import type { ResolvedConfig } from './config.js';
+import { newId, ObjectStore, render } from './store.js';
+import type { WebhookDispatcher } from './webhook-dispatcher.js';
+
+/** The API request that is being handled, so events can name it (`event.request`). */
+export interface RequestInfo {
+  id: string;
+  idempotencyKey: string | null;
+}
+
+export class SimContext {
+  readonly store = new ObjectStore();
+  /** Sent notices (`invoice.upcoming`, `trial_will_end`), so each is sent once per period. */
+  readonly notices = new Set<string>();
+  request: RequestInfo | null = null;
+  webhooks!: WebhookDispatcher;
+  private globalTime: number;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    startTime: number,
+  ) {
+    this.globalTime = startTime;
+  }
+
+  /** Current time of a time domain: a test clock id, or null for the simulator's global clock. */
+  now(domain: string | null = null): number {
+    if (!domain) return this.globalTime;
+    const clock = this.store.find<Stripe.TestHelpers.TestClock>(domain);
+    return clock ? clock.frozen_time : this.globalTime;
+  }
+
+  setTime(domain: string | null, time: number): void {
+    if (!domain) {
+      this.globalTime = time;
+      return;
+    }
+    const clock = this.store.find<Stripe.TestHelpers.TestClock>(domain);
+    if (clock) clock.frozen_time = time;
+  }
+
+  /** The test clock a customer (and so everything it owns) lives on. */
+  domainOfCustomer(customerId: string | null | undefined): string | null {
+    if (!customerId) return null;
+    const customer = this.store.find<Stripe.Customer>(customerId);
+    const clock = customer?.test_clock;
+    return typeof clock === 'string' ? clock : (clock?.id ?? null);
+  }
+
+  nowFor(customerId: string | null | undefined): number {
+    return this.now(this.domainOfCustomer(customerId));
+  }
+
+  /** Records an event the way Stripe does and queues its webhook deliveries. */
+  emit(
+    type: string,
+    object: { object: string },
+    previousAttributes?: Record<string, unknown>,
+    domain: string | null = null,
+  ): Stripe.Event {
+    const event = {
+      id: newId('evt'),
+      object: 'event',
+      api_version: ApiVersion,
+      created: this.now(domain),
+      data: {
+        object: render(object),
+        ...(previousAttributes && Object.keys(previousAttributes).length > 0
+          ? { previous_attributes: structuredClone(previousAttributes) }
+          : {}),
+      },
+      livemode: false,
+      pending_webhooks: 0,
+      request: {
+        id: this.request?.id ?? null,
+        idempotency_key: this.request?.idempotencyKey ?? null,
+      },
+      type,
+    } as unknown as Stripe.Event;
+    this.store.insert(event);
+    this.webhooks?.enqueue(event);
+    return event;
+  }
+}
+
+/** A snapshot to diff against after a change, for `previous_attributes`. */
+export function snapshot<T>(object: T): T {
+  return structuredClone(object);
+}
+
+/** The top-level fields whose values changed, with their old values (Stripe's previous_attributes). */
+export function changedAttributes(before: object, after: object): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changes[key] = a[key] ?? null;
+  }
+  return changes;
+}

@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the real module in this session.
+import type { Route } from '../http/router.js';
+
+export const taxRateRoutes: Route[] = [];
