@@ -1,10 +1,23 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig([
+  // The library: ESM + CJS with types.
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    target: 'node20',
+    sourcemap: true,
+    // Both builds write to dist/ at the same time: keep the CLI's files out of this one's clean.
+    clean: ['!cli.js', '!cli.js.map'],
+  },
+  // The `billkit-stripe-sim` bin: ESM only, because it awaits at top level.
+  {
+    entry: ['src/cli.ts'],
+    format: ['esm'],
+    target: 'node20',
+    sourcemap: true,
+    splitting: false,
+    clean: false,
+  },
+]);

@@ -3,6 +3,7 @@
 
 import type Stripe from 'stripe';
 import { ApiVersion } from '../version.js';
+import type { CardProfile } from '../billing/cards.js';
 import type { ResolvedConfig } from './config.js';
 import { newId, ObjectStore, render } from './store.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -18,6 +19,18 @@ export class SimContext {
   /** Sent notices (`invoice.upcoming`, `trial_will_end`), so each is sent once per period. */
   readonly notices = new Set<string>();
   request: RequestInfo | null = null;
+  /** The test-card behaviour behind each payment method id (`pm_card_visa` and friends). */
+  readonly cardProfiles = new Map<string, CardProfile>();
+  /** Payment methods whose one-time 3D Secure setup was completed (cards that ask only on setup). */
+  readonly authenticatedForSetup = new Set<string>();
+  /** Payment intents whose 3D Secure challenge the customer completed. */
+  readonly authenticatedIntents = new Set<string>();
+  /** Payment methods detached from a customer: Stripe refuses to use them again. */
+  readonly detachedPaymentMethods = new Set<string>();
+  /** Failed-payment state of each invoice being retried (Smart Retries). */
+  readonly dunning = new Map<string, { firstFailureAt: number; retriesDone: number; hardDecline: boolean }>();
+  /** Which invoice a payment intent pays, when it pays one. */
+  readonly invoiceOfPaymentIntent = new Map<string, string>();
   webhooks!: WebhookDispatcher;
   private globalTime: number;
 

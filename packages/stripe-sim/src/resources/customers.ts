@@ -6,6 +6,7 @@ import { newId } from '../engine/store.js';
 import { invalidRequest } from '../errors.js';
 import type { Params } from '../http/params.js';
 import { paginate, type Route } from '../http/router.js';
+import { onDefaultPaymentMethodChanged } from '../billing/collection.js';
 import { cancelSubscriptionNow } from '../billing/subscription-lifecycle.js';
 import { attachPaymentMethod } from './payment-methods.js';
 import { idOf, readAddress, updateWithEvent } from './shared.js';
@@ -256,6 +257,7 @@ function ensureOwnedPaymentMethod(sim: SimContext, customer: Stripe.Customer, pm
 function updateCustomer(sim: SimContext, id: string, params: Params): Stripe.Customer {
   const customer = requireCustomer(sim, id, 'id');
   const domain = sim.domainOfCustomer(id);
+  const previousDefault = idOf(customer.invoice_settings.default_payment_method as string | null);
   let updated = customer;
   updateWithEvent(
     sim,
@@ -268,6 +270,8 @@ function updateCustomer(sim: SimContext, id: string, params: Params): Stripe.Cus
     },
     domain,
   );
+  const newDefault = idOf(updated.invoice_settings.default_payment_method as string | null);
+  if (newDefault && newDefault !== previousDefault) onDefaultPaymentMethodChanged(sim, id, domain);
   return updated;
 }
 

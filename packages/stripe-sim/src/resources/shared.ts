@@ -78,3 +78,8 @@ export function readCurrency(params: Params, key = 'currency', required = true):
   }
   return lower;
 }
+
+/** Stripe's decimal strings (`unit_amount_decimal`); the client types them as its Decimal class. */
+export function decimal(value: string | number): Stripe.Decimal {
+  return String(value) as unknown as Stripe.Decimal;
+}
