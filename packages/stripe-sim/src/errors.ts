@@ -101,7 +101,8 @@ export function rateLimitError(): StripeSimError {
     type: 'rate_limit_error',
     code: 'rate_limit',
     doc_url: `${DOCS}/rate-limit`,
-    message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
+    message:
+      'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
   });
 }
 

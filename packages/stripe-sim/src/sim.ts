@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { type Duration, addDuration } from './engine/calendar.js';
+import { completeThreeDSecure } from './billing/three-d-secure.js';
+import { addDuration, type Duration } from './engine/calendar.js';
 import { resolveConfig, type StripeSimOptions } from './engine/config.js';
 import { SimContext } from './engine/context.js';
 import { type ApiFault, FaultInjector } from './engine/faults.js';
@@ -13,9 +14,9 @@ import { Scheduler } from './engine/scheduler.js';
 import { newId } from './engine/store.js';
 import {
   type DeliveryRecord,
+  newWebhookSecret,
   WebhookDispatcher,
   type WebhookFaults,
-  newWebhookSecret,
 } from './engine/webhook-dispatcher.js';
 import {
   apiError,
@@ -29,8 +30,10 @@ import { decodeForm } from './http/form-decode.js';
 import { createMswHandlers } from './http/msw-handlers.js';
 import { toNodeListener } from './http/node-server.js';
 import { Params } from './http/params.js';
-import { renderResult, Router } from './http/router.js';
+import { Router, renderResult } from './http/router.js';
+import { resolveDispute } from './resources/disputes.js';
 import { registerResources } from './resources/index.js';
+import { automaticallyUpdateCard } from './resources/payment-methods.js';
 import { ApiVersion } from './version.js';
 
 export interface StripeSim {
@@ -49,6 +52,24 @@ export interface StripeSim {
   reset(): void;
   /** The API version the simulator answers in (the one the pinned `stripe` package sends). */
   readonly apiVersion: string;
+  /** What happens outside the API on Stripe's side: the customer's 3D Secure answer, card updates, bank decisions. */
+  readonly testHelpers: SimTestHelpers;
+}
+
+export interface SimTestHelpers {
+  /**
+   * The customer answers the 3D Secure challenge of a PaymentIntent or SetupIntent in
+   * `requires_action` (what Stripe.js does in the browser): the payment or setup then completes,
+   * or fails with `payment_intent_authentication_failure`.
+   */
+  completeThreeDSecure(intentId: string, outcome?: 'succeed' | 'fail'): Promise<void>;
+  /** The card network updates a saved card (Stripe's card updater): `payment_method.automatically_updated`. */
+  updateCardAutomatically(
+    paymentMethodId: string,
+    changes: { exp_month?: number; exp_year?: number; last4?: string },
+  ): Promise<void>;
+  /** The bank decides a dispute: won (funds reinstated) or lost. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<void>;
 }
 
 export interface ListeningSim {
@@ -147,7 +168,8 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
     };
     const respond = (status: number, body: string, extra: Record<string, string> = {}) =>
       new Response(body, { status, headers: { ...headers, ...extra } });
-    const fail = (error: StripeSimError) => respond(error.statusCode, JSON.stringify(error.toJSON(), null, 2));
+    const fail = (error: StripeSimError) =>
+      respond(error.statusCode, JSON.stringify(error.toJSON(), null, 2));
 
     const authError = checkAuth(request, config.apiKeys);
     if (authError) return fail(authError);
@@ -194,7 +216,12 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
     }
     // Stripe does not save the result of a request that failed validation or hit a 5xx.
     if (method === 'POST' && idempotencyKey && status !== 400 && status < 500) {
-      idempotency.set(idempotencyKey, { fingerprint, status, body, expiresAt: Date.now() + IDEMPOTENCY_TTL_MS });
+      idempotency.set(idempotencyKey, {
+        fingerprint,
+        status,
+        body,
+        expiresAt: Date.now() + IDEMPOTENCY_TTL_MS,
+      });
     }
     if (fault) return answerFault(fault.kind, request, fail);
     return respond(status, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
@@ -212,8 +239,22 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
     await sim.webhooks.flush();
   };
 
+  /** Runs a Stripe-side action outside any API request, then delivers its events. */
+  const act = async (action: (context: SimContext) => void) => {
+    action(sim);
+    await sim.webhooks.flush();
+  };
+
   const control: StripeSim = {
     stripe,
+    testHelpers: {
+      completeThreeDSecure: (intentId, outcome = 'succeed') =>
+        act((context) => completeThreeDSecure(context, intentId, outcome)),
+      updateCardAutomatically: (pmId, changes) =>
+        act((context) => void automaticallyUpdateCard(context, pmId, changes)),
+      closeDispute: (disputeId, outcome) =>
+        act((context) => void resolveDispute(context, disputeId, outcome)),
+    },
     fetch: simFetch,
     handlers: createMswHandlers(simFetch),
     apiVersion: ApiVersion,
@@ -250,7 +291,9 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
       async addEndpoint(url, listenerOptions = {}) {
         const endpoint = await stripe.webhookEndpoints.create({
           url,
-          enabled_events: (listenerOptions.enabledEvents ?? ['*']) as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+          enabled_events: (listenerOptions.enabledEvents ?? [
+            '*',
+          ]) as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
         });
         return { id: endpoint.id, secret: endpoint.secret ?? '' };
       },
@@ -312,7 +355,9 @@ function checkAuth(request: Request, keys: string[] | undefined): StripeSimError
   }
   const accepted = keys ? keys.includes(key) : /^(sk|rk)_test_/.test(key);
   if (!accepted) {
-    return authenticationError(`Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`);
+    return authenticationError(
+      `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+    );
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // rates, with Stripe's defaults, its refusals (same type, code, param and status) and its events.
 
 import { readFileSync } from 'node:fs';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createStripeSim, type StripeSim } from '../src/index.js';
 
@@ -65,9 +65,9 @@ describe('products', () => {
     expect(product.id).toMatch(/^prod_/);
     expect(product.updated).toBe(product.created);
     expectStripeShape('product', product);
-    expect((await eventsOfType(sim, 'product.created')).map((e) => (e.data.object as Stripe.Product).id)).toEqual([
-      product.id,
-    ]);
+    expect(
+      (await eventsOfType(sim, 'product.created')).map((e) => (e.data.object as Stripe.Product).id),
+    ).toEqual([product.id]);
   });
 
   it('answers a missing name with parameter_missing on name', async () => {
@@ -85,10 +85,21 @@ describe('products', () => {
     const sim = createStripeSim();
     const product = await sim.stripe.products.create({
       name: 'Résumé Pro',
-      default_price_data: { currency: 'aud', unit_amount: 1000, recurring: { interval: 'month' }, tax_behavior: 'inclusive' },
+      default_price_data: {
+        currency: 'aud',
+        unit_amount: 1000,
+        recurring: { interval: 'month' },
+        tax_behavior: 'inclusive',
+      },
     });
     const price = await sim.stripe.prices.retrieve(String(product.default_price));
-    expect(price).toMatchObject({ product: product.id, unit_amount: 1000, currency: 'aud', type: 'recurring', tax_behavior: 'inclusive' });
+    expect(price).toMatchObject({
+      product: product.id,
+      unit_amount: 1000,
+      currency: 'aud',
+      type: 'recurring',
+      tax_behavior: 'inclusive',
+    });
     const events = await sim.stripe.events.list({ types: ['product.created', 'price.created'] });
     expect(events.data.map((e) => e.type).reverse()).toEqual(['product.created', 'price.created']);
     expect((events.data[1]!.data.object as Stripe.Product).default_price).toBe(price.id);
@@ -117,11 +128,19 @@ describe('products', () => {
     const sim = createStripeSim();
     const product = await givenProduct(sim, { metadata: { a: '1' } });
     await sim.clock.advance({ minutes: 5 });
-    const updated = await sim.stripe.products.update(product.id, { name: 'Pro', description: 'New', metadata: { b: '2' } });
+    const updated = await sim.stripe.products.update(product.id, {
+      name: 'Pro',
+      description: 'New',
+      metadata: { b: '2' },
+    });
     expect(updated).toMatchObject({ name: 'Pro', description: 'New', metadata: { a: '1', b: '2' } });
     expect(updated.updated).toBe(product.created + 300);
     const [event] = await eventsOfType(sim, 'product.updated');
-    expect(event!.data.previous_attributes).toMatchObject({ name: 'Pro plan', description: null, updated: product.updated });
+    expect(event!.data.previous_attributes).toMatchObject({
+      name: 'Pro plan',
+      description: null,
+      updated: product.updated,
+    });
   });
 
   it('leaves `updated` alone and sends no event when an update changes nothing', async () => {
@@ -149,7 +168,11 @@ describe('products', () => {
   it('deletes a product without prices: it answers 404 afterwards and product.deleted is sent', async () => {
     const sim = createStripeSim();
     const product = await givenProduct(sim);
-    expect(await sim.stripe.products.del(product.id)).toMatchObject({ id: product.id, object: 'product', deleted: true });
+    expect(await sim.stripe.products.del(product.id)).toMatchObject({
+      id: product.id,
+      object: 'product',
+      deleted: true,
+    });
     await expect(sim.stripe.products.retrieve(product.id)).rejects.toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
@@ -183,7 +206,9 @@ describe('products', () => {
     expect(found.data.map((p) => p.id)).toEqual([pro.id]);
     const byName = await sim.stripe.products.search({ query: "name~'plan'" });
     expect(byName.data).toHaveLength(2);
-    await expect(sim.stripe.products.search({ query: "colour:'red'" })).rejects.toMatchObject({ param: 'query' });
+    await expect(sim.stripe.products.search({ query: "colour:'red'" })).rejects.toMatchObject({
+      param: 'query',
+    });
   });
 
   it('pages through search results with next_page', async () => {
@@ -191,7 +216,11 @@ describe('products', () => {
     for (const name of ['a', 'b', 'c']) await givenProduct(sim, { name, metadata: { batch: '1' } });
     const first = await sim.stripe.products.search({ query: "metadata['batch']:'1'", limit: 2 });
     expect(first.has_more).toBe(true);
-    const second = await sim.stripe.products.search({ query: "metadata['batch']:'1'", limit: 2, page: first.next_page! });
+    const second = await sim.stripe.products.search({
+      query: "metadata['batch']:'1'",
+      limit: 2,
+      page: first.next_page!,
+    });
     expect(second.data.map((p) => p.name)).toEqual(['a']);
     expect(second.has_more).toBe(false);
   });
@@ -248,9 +277,19 @@ describe('prices', () => {
       message: 'You must specify either `product` or `product_data` when creating a price.',
     });
     await expect(
-      sim.stripe.prices.create({ currency: 'aud', unit_amount: 1, product: product.id, product_data: { name: 'x' } }),
-    ).rejects.toMatchObject({ param: 'product', message: 'You may only specify one of these parameters: product, product_data.' });
-    await expect(sim.stripe.prices.create({ currency: 'aud', unit_amount: 1, product: 'prod_nope' })).rejects.toMatchObject({
+      sim.stripe.prices.create({
+        currency: 'aud',
+        unit_amount: 1,
+        product: product.id,
+        product_data: { name: 'x' },
+      }),
+    ).rejects.toMatchObject({
+      param: 'product',
+      message: 'You may only specify one of these parameters: product, product_data.',
+    });
+    await expect(
+      sim.stripe.prices.create({ currency: 'aud', unit_amount: 1, product: 'prod_nope' }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'resource_missing',
       param: 'product',
@@ -260,7 +299,11 @@ describe('prices', () => {
 
   it('creates the product along with the price from product_data', async () => {
     const sim = createStripeSim();
-    const price = await sim.stripe.prices.create({ currency: 'aud', unit_amount: 2500, product_data: { name: 'Coaching session' } });
+    const price = await sim.stripe.prices.create({
+      currency: 'aud',
+      unit_amount: 2500,
+      product_data: { name: 'Coaching session' },
+    });
     const product = await sim.stripe.products.retrieve(String(price.product));
     expect(product).toMatchObject({ name: 'Coaching session', active: true });
     expect(await eventsOfType(sim, 'product.created')).toHaveLength(1);
@@ -269,7 +312,11 @@ describe('prices', () => {
   it('keeps a fractional unit_amount_decimal and leaves unit_amount null', async () => {
     const sim = createStripeSim();
     const product = await givenProduct(sim);
-    const price = await sim.stripe.prices.create({ currency: 'aud', unit_amount_decimal: '0.125', product: product.id });
+    const price = await sim.stripe.prices.create({
+      currency: 'aud',
+      unit_amount_decimal: Stripe.Decimal.from('0.125'),
+      product: product.id,
+    });
     expect(price.unit_amount).toBeNull();
     expect(String(price.unit_amount_decimal)).toBe('0.125');
   });
@@ -278,18 +325,31 @@ describe('prices', () => {
     const sim = createStripeSim();
     const product = await givenProduct(sim);
     await expect(
-      sim.stripe.prices.create({ currency: 'aud', unit_amount: 5, product: product.id, recurring: { interval: 'month', usage_type: 'metered' } }),
+      sim.stripe.prices.create({
+        currency: 'aud',
+        unit_amount: 5,
+        product: product.id,
+        recurring: { interval: 'month', usage_type: 'metered' },
+      }),
     ).rejects.toMatchObject({
       message: 'Starting with Stripe version `2025-03-31.basil`, metered prices must be backed by meters.',
     });
     await expect(
-      sim.stripe.prices.create({ currency: 'aud', product: product.id, billing_scheme: 'tiered', tiers_mode: 'volume', tiers: [{ up_to: 'inf', unit_amount: 5 }] }),
+      sim.stripe.prices.create({
+        currency: 'aud',
+        product: product.id,
+        billing_scheme: 'tiered',
+        tiers_mode: 'volume',
+        tiers: [{ up_to: 'inf', unit_amount: 5 }],
+      }),
     ).rejects.toMatchObject({ param: 'billing_scheme', message: expect.stringContaining('not supported') });
   });
 
   it('refuses a billing interval longer than three years', async () => {
     const sim = createStripeSim();
-    await expect(givenMonthlyPrice(sim, { recurring: { interval: 'month', interval_count: 37 } })).rejects.toMatchObject({
+    await expect(
+      givenMonthlyPrice(sim, { recurring: { interval: 'month', interval_count: 37 } }),
+    ).rejects.toMatchObject({
       param: 'recurring[interval_count]',
     });
     const triennial = await givenMonthlyPrice(sim, { recurring: { interval: 'year', interval_count: 3 } });
@@ -311,7 +371,11 @@ describe('prices', () => {
   it('moves a lookup key with transfer_lookup_key and sends price.updated for the old price', async () => {
     const sim = createStripeSim();
     const old = await givenMonthlyPrice(sim, { lookup_key: 'pro_monthly' });
-    const next = await givenMonthlyPrice(sim, { unit_amount: 1200, lookup_key: 'pro_monthly', transfer_lookup_key: true });
+    const next = await givenMonthlyPrice(sim, {
+      unit_amount: 1200,
+      lookup_key: 'pro_monthly',
+      transfer_lookup_key: true,
+    });
     expect(next.lookup_key).toBe('pro_monthly');
     expect((await sim.stripe.prices.retrieve(old.id)).lookup_key).toBeNull();
     const [event] = await eventsOfType(sim, 'price.updated');
@@ -325,7 +389,9 @@ describe('prices', () => {
     const sim = createStripeSim();
     const old = await givenMonthlyPrice(sim, { lookup_key: 'k' });
     const other = await givenMonthlyPrice(sim);
-    await expect(sim.stripe.prices.update(other.id, { lookup_key: 'k' })).rejects.toMatchObject({ param: 'lookup_key' });
+    await expect(sim.stripe.prices.update(other.id, { lookup_key: 'k' })).rejects.toMatchObject({
+      param: 'lookup_key',
+    });
     const moved = await sim.stripe.prices.update(other.id, { lookup_key: 'k', transfer_lookup_key: true });
     expect(moved.lookup_key).toBe('k');
     expect((await sim.stripe.prices.retrieve(old.id)).lookup_key).toBeNull();
@@ -344,8 +410,13 @@ describe('prices', () => {
 
   it('refuses to archive the default price of a product', async () => {
     const sim = createStripeSim();
-    const product = await sim.stripe.products.create({ name: 'x', default_price_data: { currency: 'aud', unit_amount: 100 } });
-    await expect(sim.stripe.prices.update(String(product.default_price), { active: false })).rejects.toMatchObject({
+    const product = await sim.stripe.products.create({
+      name: 'x',
+      default_price_data: { currency: 'aud', unit_amount: 100 },
+    });
+    await expect(
+      sim.stripe.prices.update(String(product.default_price), { active: false }),
+    ).rejects.toMatchObject({
       message: 'This price cannot be archived because it is the default price of its product.',
     });
     const other = await givenMonthlyPrice(sim, { product: product.id });
@@ -386,10 +457,15 @@ describe('prices', () => {
     const sim = createStripeSim();
     const product = await givenProduct(sim);
     const monthly = await givenMonthlyPrice(sim, { product: product.id, lookup_key: 'm' });
-    const yearly = await givenMonthlyPrice(sim, { product: product.id, recurring: { interval: 'year' }, lookup_key: 'y' });
+    const yearly = await givenMonthlyPrice(sim, {
+      product: product.id,
+      recurring: { interval: 'year' },
+      lookup_key: 'y',
+    });
     const once = await sim.stripe.prices.create({ currency: 'aud', unit_amount: 5000, product: product.id });
     await givenMonthlyPrice(sim);
-    const ids = async (params: Stripe.PriceListParams) => (await sim.stripe.prices.list(params)).data.map((p) => p.id);
+    const ids = async (params: Stripe.PriceListParams) =>
+      (await sim.stripe.prices.list(params)).data.map((p) => p.id);
     expect(await ids({ product: product.id })).toEqual([once.id, yearly.id, monthly.id]);
     expect(await ids({ product: product.id, type: 'recurring' })).toEqual([yearly.id, monthly.id]);
     expect(await ids({ product: product.id, recurring: { interval: 'year' } })).toEqual([yearly.id]);
@@ -454,7 +530,9 @@ describe('coupons', () => {
       code: 'parameter_missing',
       message: 'Must provide percent_off or amount_off.',
     });
-    await expect(sim.stripe.coupons.create({ percent_off: 10, amount_off: 5, currency: 'aud' })).rejects.toMatchObject({
+    await expect(
+      sim.stripe.coupons.create({ percent_off: 10, amount_off: 5, currency: 'aud' }),
+    ).rejects.toMatchObject({
       message: 'Received both percent_off and amount_off parameters. Please pass in only one.',
     });
     await expect(sim.stripe.coupons.create({ amount_off: 500 })).rejects.toMatchObject({
@@ -469,10 +547,12 @@ describe('coupons', () => {
 
   it('requires duration_in_months for a repeating coupon', async () => {
     const sim = createStripeSim();
-    await expect(sim.stripe.coupons.create({ percent_off: 10, duration: 'repeating' })).rejects.toMatchObject({
-      param: 'duration',
-      message: 'The duration_in_months param must be set when creating a coupon with a repeating duration',
-    });
+    await expect(sim.stripe.coupons.create({ percent_off: 10, duration: 'repeating' })).rejects.toMatchObject(
+      {
+        param: 'duration',
+        message: 'The duration_in_months param must be set when creating a coupon with a repeating duration',
+      },
+    );
   });
 
   it('refuses a redeem_by in the past and becomes invalid once redeem_by passes', async () => {
@@ -491,7 +571,10 @@ describe('coupons', () => {
   it('updates only name and metadata, sending coupon.updated', async () => {
     const sim = createStripeSim();
     const coupon = await sim.stripe.coupons.create({ percent_off: 10 });
-    const updated = await sim.stripe.coupons.update(coupon.id, { name: 'Launch', metadata: { source: 'ads' } });
+    const updated = await sim.stripe.coupons.update(coupon.id, {
+      name: 'Launch',
+      metadata: { source: 'ads' },
+    });
     expect(updated).toMatchObject({ name: 'Launch', metadata: { source: 'ads' }, percent_off: 10 });
     await expect(sim.stripe.coupons.update(coupon.id, { percent_off: 20 } as never)).rejects.toMatchObject({
       code: 'parameter_unknown',
@@ -565,7 +648,9 @@ describe('promotion codes', () => {
     ).rejects.toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'promotion[coupon]' });
     const coupon = await givenCoupon(sim);
     const promotion = { type: 'coupon' as const, coupon: coupon.id };
-    await expect(sim.stripe.promotionCodes.create({ promotion, coupon: coupon.id } as never)).rejects.toMatchObject({
+    await expect(
+      sim.stripe.promotionCodes.create({ promotion, coupon: coupon.id } as never),
+    ).rejects.toMatchObject({
       code: 'parameter_unknown',
       param: 'coupon',
     });
@@ -574,22 +659,36 @@ describe('promotion codes', () => {
   it('keeps codes unique among active codes, regardless of case', async () => {
     const sim = createStripeSim();
     const coupon = await givenCoupon(sim);
-    const first = await sim.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'LAUNCH' });
+    const first = await sim.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'LAUNCH',
+    });
     await expect(
       sim.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'launch' }),
     ).rejects.toMatchObject({ message: 'An active promotion code with `code: launch` already exists.' });
     await sim.stripe.promotionCodes.update(first.id, { active: false });
-    const second = await sim.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'launch' });
+    const second = await sim.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'launch',
+    });
     expect(second.active).toBe(true);
-    await expect(sim.stripe.promotionCodes.update(first.id, { active: true })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(sim.stripe.promotionCodes.update(first.id, { active: true })).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 
   it('refuses codes with characters Stripe does not allow', async () => {
     const sim = createStripeSim();
     const coupon = await givenCoupon(sim);
     await expect(
-      sim.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'has spaces!' }),
-    ).rejects.toMatchObject({ param: 'code', message: expect.stringContaining('This value must match the regex pattern.') });
+      sim.stripe.promotionCodes.create({
+        promotion: { type: 'coupon', coupon: coupon.id },
+        code: 'has spaces!',
+      }),
+    ).rejects.toMatchObject({
+      param: 'code',
+      message: expect.stringContaining('This value must match the regex pattern.'),
+    });
   });
 
   it('deactivates a code with promotion_code.updated and lists by coupon, code, customer and active', async () => {
@@ -602,7 +701,11 @@ describe('promotion codes', () => {
       restrictions: { minimum_amount: 1000, minimum_amount_currency: 'aud', first_time_transaction: true },
       metadata: { campaign: 'spring' },
     });
-    expect(code.restrictions).toEqual({ first_time_transaction: true, minimum_amount: 1000, minimum_amount_currency: 'aud' });
+    expect(code.restrictions).toEqual({
+      first_time_transaction: true,
+      minimum_amount: 1000,
+      minimum_amount_currency: 'aud',
+    });
     const inactive = await sim.stripe.promotionCodes.update(code.id, { active: false });
     expect(inactive.active).toBe(false);
     const [event] = await eventsOfType(sim, 'promotion_code.updated');
@@ -634,7 +737,10 @@ describe('promotion codes', () => {
     const now = sim.clock.now();
     const coupon = await givenCoupon(sim, { redeem_by: now + 7200 });
     await expect(
-      sim.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, expires_at: now + 9000 }),
+      sim.stripe.promotionCodes.create({
+        promotion: { type: 'coupon', coupon: coupon.id },
+        expires_at: now + 9000,
+      }),
     ).rejects.toMatchObject({ param: 'expires_at' });
     const code = await sim.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
@@ -650,6 +756,89 @@ describe('promotion codes', () => {
       statusCode: 404,
       message: "No such promotion code: 'promo_nope'",
       param: 'promotion_code',
+    });
+  });
+});
+
+describe('redeeming coupons and promotion codes', () => {
+  async function givenSubscriber(sim: StripeSim) {
+    const customer = await sim.stripe.customers.create({ email: 'subscriber@example.com' });
+    const price = await givenMonthlyPrice(sim);
+    return { customer, price };
+  }
+
+  function subscribe(
+    sim: StripeSim,
+    customer: string,
+    price: string,
+    discount: Stripe.SubscriptionCreateParams.Discount,
+  ) {
+    return sim.stripe.subscriptions.create({
+      customer,
+      items: [{ price }],
+      discounts: [discount],
+      collection_method: 'send_invoice',
+      days_until_due: 7,
+    });
+  }
+
+  it('counts the redemption on the code and on its coupon, and retires a used-up code', async () => {
+    const sim = createStripeSim();
+    const { customer, price } = await givenSubscriber(sim);
+    const coupon = await sim.stripe.coupons.create({ percent_off: 50 });
+    const code = await sim.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      max_redemptions: 1,
+    });
+    await subscribe(sim, customer.id, price.id, { promotion_code: code.id });
+    expect(await sim.stripe.promotionCodes.retrieve(code.id)).toMatchObject({
+      times_redeemed: 1,
+      active: false,
+    });
+    expect(await sim.stripe.coupons.retrieve(coupon.id)).toMatchObject({ times_redeemed: 1, valid: true });
+    await expect(subscribe(sim, customer.id, price.id, { promotion_code: code.id })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'discounts[0][promotion_code]',
+    });
+  });
+
+  it('refuses a code restricted to another customer', async () => {
+    const sim = createStripeSim();
+    const { customer, price } = await givenSubscriber(sim);
+    const other = await sim.stripe.customers.create({ email: 'other@example.com' });
+    const coupon = await sim.stripe.coupons.create({ percent_off: 50 });
+    const code = await sim.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      customer: other.id,
+    });
+    await expect(subscribe(sim, customer.id, price.id, { promotion_code: code.id })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'discounts[0][promotion_code]',
+    });
+    expect((await sim.stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(0);
+  });
+
+  it('refuses a coupon past its redeem_by with coupon_expired', async () => {
+    const sim = createStripeSim();
+    const { customer, price } = await givenSubscriber(sim);
+    const coupon = await sim.stripe.coupons.create({ percent_off: 50, redeem_by: sim.clock.now() + 60 });
+    await sim.clock.advance({ minutes: 2 });
+    await expect(subscribe(sim, customer.id, price.id, { coupon: coupon.id })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'coupon_expired',
+      param: 'discounts[0][coupon]',
+      message: `Coupon expired: ${coupon.id}`,
+    });
+  });
+
+  it('makes a coupon invalid once max_redemptions is reached', async () => {
+    const sim = createStripeSim();
+    const { customer, price } = await givenSubscriber(sim);
+    const coupon = await sim.stripe.coupons.create({ amount_off: 200, currency: 'aud', max_redemptions: 1 });
+    await subscribe(sim, customer.id, price.id, { coupon: coupon.id });
+    expect(await sim.stripe.coupons.retrieve(coupon.id)).toMatchObject({ times_redeemed: 1, valid: false });
+    await expect(subscribe(sim, customer.id, price.id, { coupon: coupon.id })).rejects.toMatchObject({
+      code: 'coupon_expired',
     });
   });
 });
@@ -685,22 +874,32 @@ describe('tax rates', () => {
 
   it('keeps a decimal percentage as sent', async () => {
     const sim = createStripeSim();
-    const rate = await sim.stripe.taxRates.create({ display_name: 'Sales tax', percentage: 8.875, inclusive: false });
+    const rate = await sim.stripe.taxRates.create({
+      display_name: 'Sales tax',
+      percentage: 8.875,
+      inclusive: false,
+    });
     expect(rate.percentage).toBe(8.875);
   });
 
   it('requires display_name, percentage and inclusive', async () => {
     const sim = createStripeSim();
-    await expect(sim.stripe.taxRates.create({ display_name: 'T', inclusive: true } as never)).rejects.toMatchObject({
+    await expect(
+      sim.stripe.taxRates.create({ display_name: 'T', inclusive: true } as never),
+    ).rejects.toMatchObject({
       code: 'parameter_missing',
       param: 'percentage',
       message: 'Missing required param: percentage.',
     });
-    await expect(sim.stripe.taxRates.create({ display_name: 'T', percentage: 10 } as never)).rejects.toMatchObject({
+    await expect(
+      sim.stripe.taxRates.create({ display_name: 'T', percentage: 10 } as never),
+    ).rejects.toMatchObject({
       code: 'parameter_missing',
       param: 'inclusive',
     });
-    await expect(sim.stripe.taxRates.create({ percentage: 10, inclusive: true } as never)).rejects.toMatchObject({
+    await expect(
+      sim.stripe.taxRates.create({ percentage: 10, inclusive: true } as never),
+    ).rejects.toMatchObject({
       param: 'display_name',
     });
   });

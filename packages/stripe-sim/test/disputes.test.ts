@@ -185,6 +185,37 @@ describe('disputes', () => {
     expect(submitted.status).toBe('warning_under_review');
   });
 
+  it('an inquiry answered with winning_evidence closes without moving money', async () => {
+    const sim = createStripeSim();
+    const { dispute } = await disputedPayment(sim, 'pm_card_createDisputeInquiry');
+
+    await sim.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'winning_evidence' } });
+
+    const closed = await sim.stripe.disputes.retrieve(dispute.id);
+    expect(closed.status).toBe('warning_closed');
+    expect(closed.balance_transactions).toEqual([]);
+    expect(eventsOfType(sim, 'charge.dispute.closed')).toHaveLength(1);
+  });
+
+  it('an inquiry answered with losing_evidence escalates into a chargeback that withdraws the funds', async () => {
+    const sim = createStripeSim();
+    const { dispute } = await disputedPayment(sim, 'pm_card_createDisputeInquiry');
+
+    await sim.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'losing_evidence' } });
+
+    const escalated = await sim.stripe.disputes.retrieve(dispute.id);
+    expect(escalated.status).toBe('needs_response');
+    expect(escalated.is_charge_refundable).toBe(false);
+    expect(escalated.payment_method_details?.card?.case_type).toBe('chargeback');
+    expect(escalated.balance_transactions).toEqual([
+      expect.objectContaining({ amount: -1000, fee: 2500, reporting_category: 'dispute' }),
+    ]);
+    expect(eventsOfType(sim, 'charge.dispute.funds_withdrawn')).toHaveLength(1);
+
+    const lost = await sim.stripe.disputes.close(dispute.id);
+    expect(lost.status).toBe('lost');
+  });
+
   it('a disputed payment that is only an inquiry can still be refunded', async () => {
     const sim = createStripeSim();
     const { paymentIntent } = await disputedPayment(sim, 'pm_card_createDisputeInquiry');

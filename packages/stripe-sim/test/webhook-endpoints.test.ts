@@ -16,13 +16,16 @@ interface Receiver {
   received: Received[];
   /** The status the next requests are answered with. */
   answerWith(status: number): void;
-  close(): Promise<void>;
 }
 
 const servers: Server[] = [];
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  const closing = servers.splice(0).map((server) => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  await Promise.all(closing);
 });
 
 /** A webhook receiver on 127.0.0.1 that records every request. */
@@ -47,7 +50,6 @@ async function startReceiver(): Promise<Receiver> {
     answerWith: (next) => {
       status = next;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -95,7 +97,11 @@ describe('webhook endpoints', () => {
     expect(event.type).toBe('product.created');
     expect(event.data.object).toMatchObject({ id: product.id, object: 'product' });
     expect(() =>
-      sim.stripe.webhooks.constructEvent(request!.body, String(request!.headers['stripe-signature']), 'whsec_wrong'),
+      sim.stripe.webhooks.constructEvent(
+        request!.body,
+        String(request!.headers['stripe-signature']),
+        'whsec_wrong',
+      ),
     ).toThrow();
   });
 
@@ -121,11 +127,16 @@ describe('webhook endpoints', () => {
   it('delivers only the event types the endpoint enabled', async () => {
     const sim = createStripeSim();
     const receiver = await startReceiver();
-    const endpoint = await sim.stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['coupon.created'] });
+    const endpoint = await sim.stripe.webhookEndpoints.create({
+      url: receiver.url,
+      enabled_events: ['coupon.created'],
+    });
     await sim.stripe.products.create({ name: 'Pro' });
     const coupon = await sim.stripe.coupons.create({ percent_off: 10 });
     await sim.webhooks.flush();
-    expect(receiver.received.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(['coupon.created']);
+    expect(receiver.received.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual([
+      'coupon.created',
+    ]);
     expect(JSON.parse(receiver.received[0]!.body).data.object.id).toBe(coupon.id);
 
     await sim.stripe.webhookEndpoints.update(endpoint.id, { enabled_events: ['product.created'] });
@@ -149,7 +160,10 @@ describe('webhook endpoints', () => {
     await sim.webhooks.flush();
     expect(receiver.received).toHaveLength(1);
 
-    expect(await sim.stripe.webhookEndpoints.del(endpoint.id)).toMatchObject({ id: endpoint.id, deleted: true });
+    expect(await sim.stripe.webhookEndpoints.del(endpoint.id)).toMatchObject({
+      id: endpoint.id,
+      deleted: true,
+    });
     await sim.stripe.products.create({ name: 'after delete' });
     await sim.webhooks.flush();
     expect(receiver.received).toHaveLength(1);
@@ -163,12 +177,20 @@ describe('webhook endpoints', () => {
     const sim = createStripeSim();
     await expect(
       sim.stripe.webhookEndpoints.create({ url: 'ftp://example.com/hook', enabled_events: ['*'] }),
-    ).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'url', code: 'url_invalid', statusCode: 400 });
+    ).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      param: 'url',
+      code: 'url_invalid',
+      statusCode: 400,
+    });
     await expect(
       sim.stripe.webhookEndpoints.create({ url: 'https://example.com/hook' } as never),
     ).rejects.toMatchObject({ code: 'parameter_missing', param: 'enabled_events' });
     await expect(
-      sim.stripe.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['not an event'] as never }),
+      sim.stripe.webhookEndpoints.create({
+        url: 'https://example.com/hook',
+        enabled_events: ['not an event'] as never,
+      }),
     ).rejects.toMatchObject({ param: 'enabled_events[0]' });
     expect((await sim.stripe.webhookEndpoints.list()).data).toEqual([]);
   });

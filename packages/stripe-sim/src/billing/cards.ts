@@ -26,7 +26,12 @@ export interface Decline {
   hard: boolean;
 }
 
-const generic: Decline = { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.', hard: false };
+const generic: Decline = {
+  code: 'card_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+  hard: false,
+};
 
 /** Decline codes Stripe treats as hard declines: retrying the same card cannot succeed. */
 export const HARD_DECLINE_CODES = new Set([
@@ -42,7 +47,12 @@ export const HARD_DECLINE_CODES = new Set([
 ]);
 
 function decline(code: string, declineCode: string, message: string): Decline {
-  return { code, declineCode, message, hard: HARD_DECLINE_CODES.has(declineCode) || HARD_DECLINE_CODES.has(code) };
+  return {
+    code,
+    declineCode,
+    message,
+    hard: HARD_DECLINE_CODES.has(declineCode) || HARD_DECLINE_CODES.has(code),
+  };
 }
 
 const visaUS = { brand: 'visa', last4: '4242', country: 'US', funding: 'credit' } as const;
@@ -86,7 +96,11 @@ export const TEST_CARDS: Record<string, CardProfile> = {
   pm_card_chargeDeclinedProcessingError: {
     ...visaUS,
     last4: '0119',
-    declineOnAttach: decline('processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.'),
+    declineOnAttach: decline(
+      'processing_error',
+      'processing_error',
+      'An error occurred while processing your card. Try again in a little bit.',
+    ),
   },
   pm_card_chargeDeclinedFraudulent: {
     ...visaUS,
@@ -103,7 +117,13 @@ export const TEST_CARDS: Record<string, CardProfile> = {
   pm_card_createDisputeInquiry: { ...visaUS, last4: '1976', dispute: 'inquiry' },
   // Wallet cards: not Stripe tokens, but how a card paid through Apple Pay / Google Pay looks.
   pm_card_visa_applePay: { ...visaUS, last4: '4242', wallet: 'apple_pay' },
-  pm_card_mastercard_googlePay: { brand: 'mastercard', last4: '4444', country: 'US', funding: 'credit', wallet: 'google_pay' },
+  pm_card_mastercard_googlePay: {
+    brand: 'mastercard',
+    last4: '4444',
+    country: 'US',
+    funding: 'credit',
+    wallet: 'google_pay',
+  },
 };
 
 /** `tok_visa` style card tokens map onto the same profiles. */

@@ -38,12 +38,18 @@ export function attemptInvoicePayment(
 ): PaymentOutcome {
   const pi = paymentIntentOf(sim, invoice);
   if (!pi) return { kind: 'no_payment_method' };
-  const pm = options.paymentMethod ?? paymentMethodFor(sim, invoice) ?? idOf(pi.payment_method as string | null);
+  const pm =
+    options.paymentMethod ?? paymentMethodFor(sim, invoice) ?? idOf(pi.payment_method as string | null);
   const before = structuredClone(invoice);
   invoice.attempt_count += 1;
   invoice.attempted = true;
   if (!pm) {
-    sim.emit('invoice.updated', invoice, { attempt_count: before.attempt_count, attempted: before.attempted }, options.domain);
+    sim.emit(
+      'invoice.updated',
+      invoice,
+      { attempt_count: before.attempt_count, attempted: before.attempted },
+      options.domain,
+    );
     const outcome: PaymentOutcome = { kind: 'no_payment_method' };
     onInvoicePaymentFailed(sim, invoice, outcome, options.domain);
     return outcome;
@@ -148,9 +154,15 @@ function onInvoicePaymentFailed(
   }
   if (!sub || isCreate) return;
   if (sub.status === 'active' || sub.status === 'trialing') {
-    updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-      s.status = 'past_due';
-    }, domain);
+    updateWithEvent(
+      sim,
+      sub,
+      'customer.subscription.updated',
+      (s) => {
+        s.status = 'past_due';
+      },
+      domain,
+    );
   }
   const exhausted = retriesApply && !state.hardDecline && !nextOffset;
   if (exhausted) retriesExhausted(sim, invoice, sub, domain);
@@ -167,9 +179,15 @@ function retriesExhausted(
   if (action === 'cancel') {
     endSubscription(sim, sub, { reason: 'payment_failed', domain });
   } else if (action === 'unpaid') {
-    updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-      s.status = 'unpaid';
-    }, domain);
+    updateWithEvent(
+      sim,
+      sub,
+      'customer.subscription.updated',
+      (s) => {
+        s.status = 'unpaid';
+      },
+      domain,
+    );
   }
 }
 
@@ -186,7 +204,11 @@ export function markUncollectible(sim: SimContext, invoice: Stripe.Invoice, doma
  * The customer saved a new default card: open invoices that were waiting on a hard decline (or
  * on action) get retried at once, as Stripe does when the payment method is updated.
  */
-export function onDefaultPaymentMethodChanged(sim: SimContext, customerId: string, domain: string | null): void {
+export function onDefaultPaymentMethodChanged(
+  sim: SimContext,
+  customerId: string,
+  domain: string | null,
+): void {
   const now = sim.now(domain);
   for (const invoice of sim.store.all<Stripe.Invoice>('invoice')) {
     if (idOf(invoice.customer as string) !== customerId || invoice.status !== 'open') continue;

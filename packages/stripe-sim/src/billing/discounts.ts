@@ -7,7 +7,13 @@ import { newId } from '../engine/store.js';
 
 export function createDiscount(
   sim: SimContext,
-  input: { coupon: Stripe.Coupon; promotionCode: string | null; customer: string; subscription: string | null; domain: string | null },
+  input: {
+    coupon: Stripe.Coupon;
+    promotionCode: string | null;
+    customer: string;
+    subscription: string | null;
+    domain: string | null;
+  },
 ): Stripe.Discount {
   const start = sim.now(input.domain);
   const end =

@@ -27,9 +27,17 @@ export function disputeFee(currency: string, accountCountry: string): FeeBreakdo
   return splitGst(DISPUTE_FEE[currency] ?? 2500, currency, accountCountry, 'Dispute fee');
 }
 
-function splitGst(total: number, currency: string, accountCountry: string, description: string): FeeBreakdown {
+function splitGst(
+  total: number,
+  currency: string,
+  accountCountry: string,
+  description: string,
+): FeeBreakdown {
   if (accountCountry !== 'AU') {
-    return { total, details: [{ amount: total, application: null, currency, description, type: 'stripe_fee' }] };
+    return {
+      total,
+      details: [{ amount: total, application: null, currency, description, type: 'stripe_fee' }],
+    };
   }
   const gst = Math.round(total / 11);
   return {

@@ -43,7 +43,12 @@ export interface NewInvoice {
 }
 
 /** Builds a draft invoice with its lines and totals. `store` false gives a preview that nothing keeps. */
-export function buildInvoice(sim: SimContext, input: NewInvoice, lines: LineInput[], store = true): Stripe.Invoice {
+export function buildInvoice(
+  sim: SimContext,
+  input: NewInvoice,
+  lines: LineInput[],
+  store = true,
+): Stripe.Invoice {
   const now = sim.now(input.domain);
   const id = store ? newId('in') : `upcoming_${newId('in')}`;
   const customer = input.customer;
@@ -84,8 +89,7 @@ export function buildInvoice(sim: SimContext, input: NewInvoice, lines: LineInpu
     default_tax_rates: input.defaultTaxRates ?? [],
     description: input.description ?? null,
     discounts: input.discounts ?? [],
-    due_date:
-      input.collectionMethod === 'send_invoice' ? now + (input.daysUntilDue ?? 30) * 86_400 : null,
+    due_date: input.collectionMethod === 'send_invoice' ? now + (input.daysUntilDue ?? 30) * 86_400 : null,
     effective_at: null,
     ending_balance: null,
     footer: customer.invoice_settings.footer,
@@ -119,7 +123,12 @@ export function buildInvoice(sim: SimContext, input: NewInvoice, lines: LineInpu
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,
-    rendering: { amount_tax_display: null, pdf: { page_size: 'auto' }, template: null, template_version: null },
+    rendering: {
+      amount_tax_display: null,
+      pdf: { page_size: 'auto' },
+      template: null,
+      template_version: null,
+    },
     shipping_cost: null,
     shipping_details: null,
     starting_balance: customer.balance,
@@ -150,7 +159,11 @@ export function buildInvoice(sim: SimContext, input: NewInvoice, lines: LineInpu
   return invoice;
 }
 
-function buildLine(invoice: Stripe.Invoice, line: LineInput, defaultTaxRates: Stripe.TaxRate[]): Stripe.InvoiceLineItem {
+function buildLine(
+  invoice: Stripe.Invoice,
+  line: LineInput,
+  defaultTaxRates: Stripe.TaxRate[],
+): Stripe.InvoiceLineItem {
   const taxRates = line.taxRates.length > 0 ? line.taxRates : defaultTaxRates;
   const id = newId('il');
   const item: Stripe.InvoiceLineItem & { tax_rates_applied?: string[] } = {
@@ -228,9 +241,10 @@ export function computeTotals(sim: SimContext, invoice: Stripe.Invoice): void {
   let exclusiveTax = 0;
   for (const line of lines) {
     const lineDiscount = discountPlan.perLine.get(line.id) ?? 0;
-    line.discount_amounts = discountPlan.discountId && lineDiscount > 0
-      ? [{ amount: lineDiscount, discount: discountPlan.discountId }]
-      : [];
+    line.discount_amounts =
+      discountPlan.discountId && lineDiscount > 0
+        ? [{ amount: lineDiscount, discount: discountPlan.discountId }]
+        : [];
     const net = line.amount - lineDiscount;
     const rates = taxRatesOfLine.get(line) ?? [];
     line.taxes = rates.map((rate) => {
@@ -311,7 +325,8 @@ function discountsFor(
     : Math.min(base, coupon.amount_off ?? 0);
   let allocated = 0;
   discountable.forEach((line, index) => {
-    const share = index === discountable.length - 1 ? total - allocated : Math.round((total * line.amount) / base);
+    const share =
+      index === discountable.length - 1 ? total - allocated : Math.round((total * line.amount) / base);
     allocated += share;
     perLine.set(line.id, share);
   });
@@ -366,7 +381,12 @@ export function finalizeInvoice(sim: SimContext, invoice: Stripe.Invoice, domain
       status_transitions: { canceled_at: null, paid_at: null },
     };
     sim.store.insert(payment);
-    invoice.payments = { object: 'list', data: [payment], has_more: false, url: `/v1/invoice_payments?invoice=${invoice.id}` };
+    invoice.payments = {
+      object: 'list',
+      data: [payment],
+      has_more: false,
+      url: `/v1/invoice_payments?invoice=${invoice.id}`,
+    };
   }
   sim.emit('invoice.finalized', invoice, { status: before.status, number: null }, domain);
   if (invoice.amount_due === 0) markInvoicePaid(sim, invoice, domain, null);
@@ -437,7 +457,11 @@ export function markInvoicePaid(
     Object.assign(payment, structuredClone(stored));
     sim.emit('invoice_payment.paid', stored, undefined, domain);
   }
-  const changes = { status: before.status, amount_paid: before.amount_paid, amount_remaining: before.amount_remaining };
+  const changes = {
+    status: before.status,
+    amount_paid: before.amount_paid,
+    amount_remaining: before.amount_remaining,
+  };
   sim.emit('invoice.paid', invoice, changes, domain);
   sim.emit('invoice.payment_succeeded', invoice, changes, domain);
 }

@@ -2,8 +2,8 @@
 // the Charge it makes, the balance transaction with Stripe's fee, and a dispute when the card asks.
 
 import type Stripe from 'stripe';
-import type { SimContext } from '../engine/context.js';
 import { addDuration } from '../engine/calendar.js';
+import type { SimContext } from '../engine/context.js';
 import { newId } from '../engine/store.js';
 import { idOf } from '../resources/shared.js';
 import type { CardProfile, Decline } from './cards.js';
@@ -117,9 +117,18 @@ export function confirmPaymentIntent(
       pi.status = 'requires_action';
       pi.next_action = {
         type: 'use_stripe_sdk',
-        use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${sim.config.publicUrl}/3ds/${pi.id}`, source: newId('src') },
+        use_stripe_sdk: {
+          type: 'three_d_secure_redirect',
+          stripe_js: `${sim.config.publicUrl}/3ds/${pi.id}`,
+          source: newId('src'),
+        },
       } as unknown as Stripe.PaymentIntent.NextAction;
-      sim.emit('payment_intent.requires_action', pi, { status: before.status, next_action: null }, options.domain);
+      sim.emit(
+        'payment_intent.requires_action',
+        pi,
+        { status: before.status, next_action: null },
+        options.domain,
+      );
       return { kind: 'requires_action' };
     }
   }
@@ -156,7 +165,12 @@ function fail(
     doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
     payment_method: structuredClone(pm),
   } as Stripe.PaymentIntent.LastPaymentError;
-  sim.emit('payment_intent.payment_failed', pi, { status: before.status, last_payment_error: before.last_payment_error }, domain);
+  sim.emit(
+    'payment_intent.payment_failed',
+    pi,
+    { status: before.status, last_payment_error: before.last_payment_error },
+    domain,
+  );
   return { kind: 'declined', decline, charge };
 }
 
@@ -174,7 +188,12 @@ function succeed(
   pi.latest_charge = charge.id;
   pi.last_payment_error = null;
   pi.next_action = null;
-  sim.emit('payment_intent.succeeded', pi, { status: before.status, amount_received: before.amount_received }, domain);
+  sim.emit(
+    'payment_intent.succeeded',
+    pi,
+    { status: before.status, amount_received: before.amount_received },
+    domain,
+  );
   if (pi.setup_future_usage && pi.customer && !pm.customer) {
     pm.customer = idOf(pi.customer as string);
     sim.emit('payment_method.attached', pm, undefined, domain);
@@ -265,7 +284,11 @@ function createCharge(
         network_transaction_id: succeeded ? newId('ntx', 15).slice(4) : null,
         regulated_status: 'unregulated',
         three_d_secure: sim.authenticatedIntents.has(pi.id)
-          ? ({ authentication_flow: 'challenge', result: 'authenticated', version: '2.2.0' } as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure)
+          ? ({
+              authentication_flow: 'challenge',
+              result: 'authenticated',
+              version: '2.2.0',
+            } as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure)
           : null,
         transaction_link_id: null,
         wallet: (pm.card?.wallet as unknown as Stripe.Charge.PaymentMethodDetails.Card.Wallet) ?? null,
@@ -288,7 +311,12 @@ function createCharge(
   };
   sim.store.insert(charge);
   if (succeeded) {
-    const fee = cardFee(charge.amount, charge.currency, profile?.country ?? pm.card?.country ?? null, sim.config.account.country);
+    const fee = cardFee(
+      charge.amount,
+      charge.currency,
+      profile?.country ?? pm.card?.country ?? null,
+      sim.config.account.country,
+    );
     const txn = createBalanceTransaction(sim, {
       amount: charge.amount,
       currency: charge.currency,
@@ -374,6 +402,7 @@ export function createDispute(
       has_evidence: false,
       past_due: false,
       submission_count: 0,
+      submission_method: 'not_submitted',
     },
     intended_submission_method: null,
     is_charge_refundable: inquiry,
@@ -384,6 +413,7 @@ export function createDispute(
       card: {
         brand: charge.payment_method_details?.card?.brand ?? 'visa',
         case_type: inquiry ? 'inquiry' : 'chargeback',
+        network: charge.payment_method_details?.card?.network ?? 'visa',
         network_reason_code: kind === 'fraudulent' ? '10.4' : '13.1',
       },
       type: 'card',
@@ -416,13 +446,33 @@ export function createDispute(
 
 function emptyEvidence(): Stripe.Dispute.Evidence {
   const keys = [
-    'access_activity_log', 'billing_address', 'cancellation_policy', 'cancellation_policy_disclosure',
-    'cancellation_rebuttal', 'customer_communication', 'customer_email_address', 'customer_name',
-    'customer_purchase_ip', 'customer_signature', 'duplicate_charge_documentation',
-    'duplicate_charge_explanation', 'duplicate_charge_id', 'product_description', 'receipt', 'refund_policy',
-    'refund_policy_disclosure', 'refund_refusal_explanation', 'service_date', 'service_documentation',
-    'shipping_address', 'shipping_carrier', 'shipping_date', 'shipping_documentation',
-    'shipping_tracking_number', 'uncategorized_file', 'uncategorized_text',
+    'access_activity_log',
+    'billing_address',
+    'cancellation_policy',
+    'cancellation_policy_disclosure',
+    'cancellation_rebuttal',
+    'customer_communication',
+    'customer_email_address',
+    'customer_name',
+    'customer_purchase_ip',
+    'customer_signature',
+    'duplicate_charge_documentation',
+    'duplicate_charge_explanation',
+    'duplicate_charge_id',
+    'product_description',
+    'receipt',
+    'refund_policy',
+    'refund_policy_disclosure',
+    'refund_refusal_explanation',
+    'service_date',
+    'service_documentation',
+    'shipping_address',
+    'shipping_carrier',
+    'shipping_date',
+    'shipping_documentation',
+    'shipping_tracking_number',
+    'uncategorized_file',
+    'uncategorized_text',
   ];
   const evidence: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, null]));
   evidence.enhanced_evidence = {};

@@ -22,11 +22,17 @@ export interface ItemSpec {
 /** The period the subscription is in now: every item shares it in classic billing mode. */
 export function currentPeriod(sub: Stripe.Subscription): { start: number; end: number } {
   const item = sub.items.data[0];
-  return { start: item?.current_period_start ?? sub.start_date, end: item?.current_period_end ?? sub.start_date };
+  return {
+    start: item?.current_period_start ?? sub.start_date,
+    end: item?.current_period_end ?? sub.start_date,
+  };
 }
 
 function intervalOf(price: Stripe.Price): { interval: Interval; count: number } {
-  return { interval: (price.recurring?.interval ?? 'month') as Interval, count: price.recurring?.interval_count ?? 1 };
+  return {
+    interval: (price.recurring?.interval ?? 'month') as Interval,
+    count: price.recurring?.interval_count ?? 1,
+  };
 }
 
 /** End of the billing period that starts at `start` for this price, counted from the anchor. */
@@ -256,7 +262,9 @@ export function pendingItemLines(sim: SimContext, customerId: string, subscripti
         ii.invoice === null &&
         idOf(ii.customer as string) === customerId &&
         !(ii as unknown as { deleted?: boolean }).deleted &&
-        (!subscriptionId || !ii.parent?.subscription_details || ii.parent.subscription_details.subscription === subscriptionId),
+        (!subscriptionId ||
+          !ii.parent?.subscription_details ||
+          ii.parent.subscription_details.subscription === subscriptionId),
     )
     .map((ii) => ({
       amount: ii.amount,
@@ -279,13 +287,20 @@ export function pendingItemLines(sim: SimContext, customerId: string, subscripti
  * Active discounts of a subscription for an invoice made now; a `once` coupon applies to one
  * invoice. `consume` false peeks (previews) without using up a one-time coupon.
  */
-export function discountsForInvoice(sim: SimContext, sub: Stripe.Subscription, now: number, consume = true): string[] {
+export function discountsForInvoice(
+  sim: SimContext,
+  sub: Stripe.Subscription,
+  now: number,
+  consume = true,
+): string[] {
   const ids: string[] = [];
   for (const id of sub.discounts) {
     const discount = sim.store.find<Stripe.Discount>(idOf(id as string)!);
     if (!discount) continue;
     if (discount.end !== null && discount.end <= now) continue;
-    const coupon = discount.source.coupon ? sim.store.find<Stripe.Coupon>(idOf(discount.source.coupon as string)!) : undefined;
+    const coupon = discount.source.coupon
+      ? sim.store.find<Stripe.Coupon>(idOf(discount.source.coupon as string)!)
+      : undefined;
     if (coupon?.duration === 'once' && sim.notices.has(`discount-used:${discount.id}`)) continue;
     if (consume) sim.notices.add(`discount-used:${discount.id}`);
     ids.push(discount.id);
@@ -345,7 +360,7 @@ export function invoiceSubscription(
     sim.emit('customer.subscription.updated', sub, previous, input.domain);
   }
   if (!input.immediate) return { invoice, outcome: null };
-  return { invoice, outcome: finalizeAndCollect(sim, invoice, input.domain, input.offSession) };
+  return { invoice, outcome: finalizeAndCollect(sim, invoice, input.domain, input.offSession, sub) };
 }
 
 /** Finalizes a draft and tries to collect it (automatic collection), honouring pause_collection. */
@@ -354,9 +369,12 @@ export function finalizeAndCollect(
   invoice: Stripe.Invoice,
   domain: string | null,
   offSession: boolean,
+  /** The invoice's subscription, when it is not in the store yet (while it is being created). */
+  subscription?: Stripe.Subscription,
 ): PaymentOutcome | null {
   const subId = invoice.parent?.subscription_details?.subscription;
-  const sub = subId ? sim.store.find<Stripe.Subscription>(idOf(subId as string)!) : undefined;
+  const sub =
+    subscription ?? (subId ? sim.store.find<Stripe.Subscription>(idOf(subId as string)!) : undefined);
   finalizeInvoice(sim, invoice, domain);
   const pause = sub?.pause_collection;
   if (pause && invoice.status === 'open') {
@@ -365,7 +383,8 @@ export function finalizeAndCollect(
     return null;
   }
   if (invoice.status !== 'open' || invoice.collection_method !== 'charge_automatically') return null;
-  return attemptInvoicePayment(sim, invoice, { offSession, domain });
+  const paymentMethod = idOf(sub?.default_payment_method as string | null);
+  return attemptInvoicePayment(sim, invoice, { offSession, domain, paymentMethod });
 }
 
 export function voidInvoice(sim: SimContext, invoice: Stripe.Invoice, domain: string | null): void {
@@ -475,7 +494,12 @@ export function cancelSubscriptionNow(
       });
     }
   }
-  endSubscription(sim, sub, { reason: options.reason, domain, comment: options.comment, feedback: options.feedback });
+  endSubscription(sim, sub, {
+    reason: options.reason,
+    domain,
+    comment: options.comment,
+    feedback: options.feedback,
+  });
 }
 
 /** At the end of a period: cancel if asked to, else start the next period and invoice it. */
@@ -485,7 +509,10 @@ export function renewSubscription(sim: SimContext, sub: Stripe.Subscription, dom
     endSubscription(sim, sub, { reason: 'cancellation_requested', domain });
     return;
   }
-  const next = { start: period.end, end: periodEndFrom(sub.billing_cycle_anchor, period.end, sub.items.data[0]!.price) };
+  const next = {
+    start: period.end,
+    end: periodEndFrom(sub.billing_cycle_anchor, period.end, sub.items.data[0]!.price),
+  };
   const before = structuredClone(sub);
   for (const item of sub.items.data) {
     item.current_period_start = next.start;
@@ -514,9 +541,8 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
   const hasPaymentMethod =
     idOf(sub.default_payment_method as string | null) !== null ||
     idOf(
-      sim.store.find<Stripe.Customer>(idOf(sub.customer as string)!)?.invoice_settings.default_payment_method as
-        | string
-        | null,
+      sim.store.find<Stripe.Customer>(idOf(sub.customer as string)!)?.invoice_settings
+        .default_payment_method as string | null,
     ) !== null;
   const behavior = sub.trial_settings?.end_behavior.missing_payment_method ?? 'create_invoice';
   if (!hasPaymentMethod && behavior === 'cancel') {
@@ -524,9 +550,15 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
     return;
   }
   if (!hasPaymentMethod && behavior === 'pause') {
-    updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-      s.status = 'paused';
-    }, domain);
+    updateWithEvent(
+      sim,
+      sub,
+      'customer.subscription.updated',
+      (s) => {
+        s.status = 'paused';
+      },
+      domain,
+    );
     sim.emit('customer.subscription.paused', sub, undefined, domain);
     return;
   }
@@ -549,6 +581,10 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
     immediate: false,
     offSession: true,
     includePending: true,
-    previousAttributes: { status: before.status, items: before.items, billing_cycle_anchor: before.billing_cycle_anchor },
+    previousAttributes: {
+      status: before.status,
+      items: before.items,
+      billing_cycle_anchor: before.billing_cycle_anchor,
+    },
   });
 }

@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import type { SimContext } from '../engine/context.js';
 import type { DueTask, TaskSource } from '../engine/scheduler.js';
+import { resolveDispute } from '../resources/disputes.js';
 import { idOf, updateWithEvent } from '../resources/shared.js';
 import { attemptInvoicePayment, dueRetries } from './collection.js';
 import { buildInvoice } from './invoicing.js';
@@ -42,6 +43,14 @@ export const billingTasks: TaskSource = (sim, domain) => {
       });
     }
   }
+  for (const dispute of sim.store.all<Stripe.Dispute>('dispute')) {
+    const dueBy = dispute.evidence_details.due_by;
+    if (dueBy === null || !['needs_response', 'warning_needs_response'].includes(dispute.status)) continue;
+    const charge = sim.store.find<Stripe.Charge>(idOf(dispute.charge as string)!);
+    if (sim.domainOfCustomer(idOf(charge?.customer as string | null)) !== domain) continue;
+    // Without a response by the deadline, the bank decides for the cardholder.
+    tasks.push({ at: dueBy, priority: 5, run: () => void resolveDispute(sim, dispute.id, 'lost') });
+  }
   for (const invoice of dueRetries(sim, domain)) {
     tasks.push({
       at: invoice.next_payment_attempt!,
@@ -58,7 +67,11 @@ function subscriptionTasks(sim: SimContext, sub: Stripe.Subscription, domain: st
   const tasks: DueTask[] = [];
   const period = currentPeriod(sub);
   if (sub.status === 'incomplete') {
-    tasks.push({ at: sub.created + INCOMPLETE_EXPIRY, priority: 5, run: () => expireIncomplete(sim, sub, domain) });
+    tasks.push({
+      at: sub.created + INCOMPLETE_EXPIRY,
+      priority: 5,
+      run: () => expireIncomplete(sim, sub, domain),
+    });
     return tasks;
   }
   if (sub.status === 'trialing' && sub.trial_end !== null) {
@@ -82,9 +95,15 @@ function subscriptionTasks(sim: SimContext, sub: Stripe.Subscription, domain: st
       at: sub.pause_collection.resumes_at,
       priority: 2,
       run: () =>
-        updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-          s.pause_collection = null;
-        }, domain),
+        updateWithEvent(
+          sim,
+          sub,
+          'customer.subscription.updated',
+          (s) => {
+            s.pause_collection = null;
+          },
+          domain,
+        ),
     });
   }
   if (sub.cancel_at !== null && sub.cancel_at < period.end) {
@@ -111,19 +130,34 @@ function subscriptionTasks(sim: SimContext, sub: Stripe.Subscription, domain: st
 }
 
 function expireIncomplete(sim: SimContext, sub: Stripe.Subscription, domain: string | null): void {
-  const invoice = sub.latest_invoice ? sim.store.find<Stripe.Invoice>(idOf(sub.latest_invoice as string)!) : undefined;
+  const invoice = sub.latest_invoice
+    ? sim.store.find<Stripe.Invoice>(idOf(sub.latest_invoice as string)!)
+    : undefined;
   if (invoice && invoice.status === 'open') voidInvoice(sim, invoice, domain);
-  updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-    s.status = 'incomplete_expired';
-    s.ended_at = sim.now(domain);
-  }, domain);
+  updateWithEvent(
+    sim,
+    sub,
+    'customer.subscription.updated',
+    (s) => {
+      s.status = 'incomplete_expired';
+      s.ended_at = sim.now(domain);
+    },
+    domain,
+  );
 }
 
 /** The invoice the next renewal will make, as `invoice.upcoming` carries it (it has no real id). */
-export function upcomingInvoice(sim: SimContext, sub: Stripe.Subscription, domain: string | null): Stripe.Invoice {
+export function upcomingInvoice(
+  sim: SimContext,
+  sub: Stripe.Subscription,
+  domain: string | null,
+): Stripe.Invoice {
   const customer = sim.store.get<Stripe.Customer>('customer', idOf(sub.customer as string)!);
   const period = currentPeriod(sub);
-  const next = { start: period.end, end: periodEndFrom(sub.billing_cycle_anchor, period.end, sub.items.data[0]!.price) };
+  const next = {
+    start: period.end,
+    end: periodEndFrom(sub.billing_cycle_anchor, period.end, sub.items.data[0]!.price),
+  };
   return buildInvoice(
     sim,
     {

@@ -16,16 +16,7 @@ export function addIntervals(anchor: number, interval: Interval, count: number):
   const month = ((targetMonthIndex % 12) + 12) % 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const day = Math.min(date.getUTCDate(), lastDay);
-  return (
-    Date.UTC(
-      year,
-      month,
-      day,
-      date.getUTCHours(),
-      date.getUTCMinutes(),
-      date.getUTCSeconds(),
-    ) / 1000
-  );
+  return Date.UTC(year, month, day, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()) / 1000;
 }
 
 /** The end of the period that contains `at`, for a cycle anchored at `anchor`. */

@@ -2,8 +2,8 @@
 // the webhook dispatcher. Resource handlers and the billing engine all work through one context.
 
 import type Stripe from 'stripe';
-import { ApiVersion } from '../version.js';
 import type { CardProfile } from '../billing/cards.js';
+import { ApiVersion } from '../version.js';
 import type { ResolvedConfig } from './config.js';
 import { newId, ObjectStore, render } from './store.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';

@@ -83,7 +83,11 @@ export class ObjectStore {
     if (!object) return;
     this.byId.delete(id);
     const ids = this.byType.get(object.object);
-    if (ids) this.byType.set(object.object, ids.filter((x) => x !== id));
+    if (ids)
+      this.byType.set(
+        object.object,
+        ids.filter((x) => x !== id),
+      );
   }
 
   /** All objects of a type, oldest first. */

@@ -212,7 +212,11 @@ export class WebhookDispatcher {
     }
     const backoff = RETRY_BACKOFF[delivery.attempt - 1];
     if (backoff) {
-      this.retries.push({ ...delivery, attempt: delivery.attempt + 1, dueAt: addDuration(this.now(), backoff) });
+      this.retries.push({
+        ...delivery,
+        attempt: delivery.attempt + 1,
+        dueAt: addDuration(this.now(), backoff),
+      });
     }
   }
 }

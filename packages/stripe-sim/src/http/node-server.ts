@@ -28,7 +28,7 @@ export function toNodeListener(
       try {
         const response = await handle(request);
         res.statusCode = response.status;
-        response.headers.forEach((value, key) => res.setHeader(key, value));
+        for (const [key, value] of response.headers) res.setHeader(key, value);
         res.end(Buffer.from(await response.arrayBuffer()));
       } catch {
         if (!res.headersSent && !res.destroyed) {

@@ -1,13 +1,7 @@
 // Reads a decoded request body the way Stripe validates it: typed accessors that throw Stripe's own
 // errors (missing, invalid integer, invalid enum, unknown parameter) with the param path set.
 
-import {
-  invalidEnum,
-  invalidInteger,
-  invalidRequest,
-  missingParam,
-  unknownParam,
-} from '../errors.js';
+import { invalidEnum, invalidInteger, invalidRequest, missingParam, unknownParam } from '../errors.js';
 import type { FormObject, FormValue } from './form-decode.js';
 
 export class Params {

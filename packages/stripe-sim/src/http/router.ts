@@ -4,7 +4,7 @@
 import type { SimContext } from '../engine/context.js';
 import { render } from '../engine/store.js';
 import { invalidRequest } from '../errors.js';
-import { Params } from './params.js';
+import type { Params } from './params.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -107,13 +107,15 @@ export function paginate<T extends { id: string; created?: number }>(
   }
   if (startingAfter) {
     const index = rows.findIndex((row) => row.id === startingAfter);
-    if (index === -1) throw invalidRequest(`No such object: '${startingAfter}'`, 'starting_after', 'resource_missing');
+    if (index === -1)
+      throw invalidRequest(`No such object: '${startingAfter}'`, 'starting_after', 'resource_missing');
     const page = rows.slice(index + 1, index + 1 + limit);
     return { object: 'list', data: page, has_more: index + 1 + limit < rows.length, url };
   }
   if (endingBefore) {
     const index = rows.findIndex((row) => row.id === endingBefore);
-    if (index === -1) throw invalidRequest(`No such object: '${endingBefore}'`, 'ending_before', 'resource_missing');
+    if (index === -1)
+      throw invalidRequest(`No such object: '${endingBefore}'`, 'ending_before', 'resource_missing');
     const start = Math.max(0, index - limit);
     return { object: 'list', data: rows.slice(start, index), has_more: start > 0, url };
   }
@@ -134,36 +136,53 @@ export function renderResult(sim: SimContext, result: unknown, expand: string[])
   }
   const firstSegments = expand.map((p) => p.split('.')[0] ?? '');
   const out = render(value, firstSegments) as Record<string, unknown>;
-  for (const path of expand) expandPath(sim, out, path.split('.'));
+  expandAll(
+    sim,
+    out,
+    expand.map((p) => p.split('.')),
+  );
   return out;
 }
 
-function expandPath(sim: SimContext, target: Record<string, unknown>, segments: string[]): void {
-  const [head, ...rest] = segments;
-  if (!head || !(head in target)) return;
-  const current = target[head];
-  const expandOne = (value: unknown): unknown => {
-    let resolved = value;
-    if (typeof value === 'string') {
-      const found = sim.store.find(value);
-      if (!found) return value;
-      resolved = render(found, rest.length > 0 ? [rest[0]!] : []);
-    }
-    if (rest.length > 0 && resolved && typeof resolved === 'object') {
-      const obj = resolved as Record<string, unknown>;
-      if (obj.object === 'list' && Array.isArray(obj.data) && rest[0] === 'data') {
-        obj.data = obj.data.map((item) => {
-          const copy = typeof item === 'string' ? expandOne(item) : item;
-          if (copy && typeof copy === 'object' && rest.length > 1) {
-            expandPath(sim, copy as Record<string, unknown>, rest.slice(1));
-          }
-          return copy;
-        });
-      } else {
-        expandPath(sim, obj, rest);
+/**
+ * Replaces ids with the objects they name, along every path at once: paths that share a head are
+ * resolved together, so `a.b` and `a.c` both see the includable fields `b` and `c` of `a`.
+ */
+function expandAll(sim: SimContext, target: Record<string, unknown>, paths: string[][]): void {
+  const byHead = new Map<string, string[][]>();
+  for (const [head, ...rest] of paths) {
+    if (!head) continue;
+    const children = byHead.get(head) ?? [];
+    if (rest.length > 0) children.push(rest);
+    byHead.set(head, children);
+  }
+  for (const [head, children] of byHead) {
+    if (!(head in target)) continue;
+    const keep = children.map((c) => c[0]!);
+    const expandOne = (value: unknown): unknown => {
+      let resolved = value;
+      if (typeof value === 'string') {
+        const found = sim.store.find(value);
+        if (!found) return value;
+        resolved = render(found, keep);
       }
-    }
-    return resolved;
-  };
-  target[head] = Array.isArray(current) ? current.map(expandOne) : expandOne(current);
+      if (children.length > 0 && resolved && typeof resolved === 'object') {
+        const obj = resolved as Record<string, unknown>;
+        if (obj.object === 'list' && Array.isArray(obj.data)) {
+          const itemPaths = children.filter((c) => c[0] === 'data').map((c) => c.slice(1));
+          obj.data = obj.data.map((item) => {
+            const copy =
+              typeof item === 'string' ? (sim.store.find(item) ? render(sim.store.find(item)) : item) : item;
+            if (copy && typeof copy === 'object') expandAll(sim, copy as Record<string, unknown>, itemPaths);
+            return copy;
+          });
+        } else {
+          expandAll(sim, obj, children);
+        }
+      }
+      return resolved;
+    };
+    const current = target[head];
+    target[head] = Array.isArray(current) ? current.map(expandOne) : expandOne(current);
+  }
 }

@@ -1,13 +1,13 @@
 // /v1/customers: create, retrieve, update, delete, list, search, and tax ids.
 
 import type Stripe from 'stripe';
+import { onDefaultPaymentMethodChanged } from '../billing/collection.js';
+import { cancelSubscriptionNow } from '../billing/subscription-lifecycle.js';
 import type { SimContext } from '../engine/context.js';
 import { newId } from '../engine/store.js';
 import { invalidRequest } from '../errors.js';
 import type { Params } from '../http/params.js';
 import { paginate, type Route } from '../http/router.js';
-import { onDefaultPaymentMethodChanged } from '../billing/collection.js';
-import { cancelSubscriptionNow } from '../billing/subscription-lifecycle.js';
 import { attachPaymentMethod } from './payment-methods.js';
 import { idOf, readAddress, updateWithEvent } from './shared.js';
 
@@ -147,7 +147,10 @@ function createCustomer(sim: SimContext, params: Params): Stripe.Customer {
     description: null,
     discount: null,
     email: null,
-    invoice_prefix: newId('x', 8).slice(2).toUpperCase().replace(/[^A-Z0-9]/g, '0'),
+    invoice_prefix: newId('x', 8)
+      .slice(2)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '0'),
     invoice_settings: {
       custom_fields: null,
       default_payment_method: null,
@@ -177,18 +180,29 @@ function createCustomer(sim: SimContext, params: Params): Stripe.Customer {
   sim.store.insert(customer);
   sim.emit('customer.created', customer, undefined, domain);
   for (const { type, value } of taxIds) addTaxId(sim, customer, type, value);
-  if (paymentMethod) attachPaymentMethod(sim, paymentMethod, customer.id, 'payment_method');
+  if (paymentMethod) {
+    const attached = attachPaymentMethod(sim, paymentMethod, customer.id, 'payment_method');
+    // A test token named twice means the one card it just became.
+    if (customer.invoice_settings.default_payment_method === paymentMethod) {
+      customer.invoice_settings.default_payment_method = attached.id;
+    }
+  }
   if (params.raw.invoice_settings && customer.invoice_settings.default_payment_method) {
     ensureOwnedPaymentMethod(sim, customer, String(customer.invoice_settings.default_payment_method));
   }
   return customer;
 }
 
-function applyCustomerParams(sim: SimContext, customer: Stripe.Customer, params: Params, creating: boolean): void {
+function applyCustomerParams(
+  sim: SimContext,
+  customer: Stripe.Customer,
+  params: Params,
+  creating: boolean,
+): void {
   const email = params.nullableString('email');
   if (email !== undefined) {
     if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) {
-      throw invalidRequest('Invalid email address: ' + email, 'email', 'email_invalid');
+      throw invalidRequest(`Invalid email address: ${email}`, 'email', 'email_invalid');
     }
     customer.email = email;
   }
@@ -258,18 +272,11 @@ function updateCustomer(sim: SimContext, id: string, params: Params): Stripe.Cus
   const customer = requireCustomer(sim, id, 'id');
   const domain = sim.domainOfCustomer(id);
   const previousDefault = idOf(customer.invoice_settings.default_payment_method as string | null);
-  let updated = customer;
-  updateWithEvent(
-    sim,
-    customer,
-    'customer.updated',
-    (c) => {
-      applyCustomerParams(sim, c, params, false);
-      params.done();
-      updated = c;
-    },
-    domain,
-  );
+  // Read and check everything on a copy first, so a refused request changes nothing.
+  const draft = structuredClone(customer);
+  applyCustomerParams(sim, draft, params, false);
+  params.done();
+  const updated = updateWithEvent(sim, customer, 'customer.updated', (c) => Object.assign(c, draft), domain);
   const newDefault = idOf(updated.invoice_settings.default_payment_method as string | null);
   if (newDefault && newDefault !== previousDefault) onDefaultPaymentMethodChanged(sim, id, domain);
   return updated;
@@ -279,7 +286,11 @@ function deleteCustomer(sim: SimContext, id: string): unknown {
   const customer = requireCustomer(sim, id, 'id');
   for (const sub of sim.store.all<Stripe.Subscription>('subscription')) {
     if (idOf(sub.customer) === id && !['canceled', 'incomplete_expired'].includes(sub.status)) {
-      cancelSubscriptionNow(sim, sub, { prorate: false, invoiceNow: false, reason: 'cancellation_requested' });
+      cancelSubscriptionNow(sim, sub, {
+        prorate: false,
+        invoiceNow: false,
+        reason: 'cancellation_requested',
+      });
     }
   }
   (customer as unknown as { deleted: boolean }).deleted = true;
@@ -304,7 +315,11 @@ function addTaxId(sim: SimContext, customer: Stripe.Customer, type: string, valu
     owner: { customer: customer.id, type: 'customer', customer_account: null },
     type,
     value: normalized,
-    verification: { status: type === 'au_abn' ? 'verified' : 'pending', verified_address: null, verified_name: null },
+    verification: {
+      status: type === 'au_abn' ? 'verified' : 'pending',
+      verified_address: null,
+      verified_name: null,
+    },
   } as unknown as Stripe.TaxId;
   sim.store.insert(taxId);
   syncTaxIdList(sim, customer);

@@ -198,7 +198,7 @@ function closeDispute(sim: SimContext, id: string): Stripe.Dispute {
  * A lost chargeback is closed as `lost`; its funds were withdrawn when it opened.
  * An inquiry (no funds moved yet) that is won closes as `warning_closed`; one that is lost escalates
  * into a chargeback (`needs_response`, amount and dispute fee withdrawn), as the network would do —
- * resolve it again to decide the chargeback.
+ * resolve it again to decide the chargeback — unless the payment was fully refunded (then it closes).
  */
 export function resolveDispute(sim: SimContext, disputeId: string, outcome: 'won' | 'lost'): Stripe.Dispute {
   const dispute = requireDispute(sim, disputeId, 'dispute');
@@ -206,7 +206,9 @@ export function resolveDispute(sim: SimContext, disputeId: string, outcome: 'won
   const domain = domainOfDispute(sim, dispute);
   const chargeId = idOf(dispute.charge as string)!;
   if (isInquiry(dispute)) {
-    if (outcome === 'won') {
+    // A fully refunded payment has nothing left to charge back: the inquiry just closes.
+    const charge = sim.store.find<Stripe.Charge>(chargeId);
+    if (outcome === 'won' || charge?.refunded) {
       dispute.status = 'warning_closed';
       sim.emit('charge.dispute.closed', dispute, undefined, domain);
       return dispute;

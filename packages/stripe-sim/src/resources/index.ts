@@ -1,5 +1,6 @@
 // Every simulated resource, registered on the router; the billing engine's timed work on the scheduler.
 
+import { billingTasks } from '../billing/tasks.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Router } from '../http/router.js';
 import { balanceTransactionRoutes } from './balance-transactions.js';
@@ -24,7 +25,6 @@ import { subscriptionRoutes } from './subscriptions.js';
 import { taxRateRoutes } from './tax-rates.js';
 import { testClockRoutes } from './test-clocks.js';
 import { webhookEndpointRoutes } from './webhook-endpoints.js';
-import { billingTasks } from '../billing/tasks.js';
 
 export function registerResources({ router, scheduler }: { router: Router; scheduler: Scheduler }): void {
   router.add([

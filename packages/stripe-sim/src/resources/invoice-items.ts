@@ -26,19 +26,36 @@ export const invoiceItemRoutes: Route[] = [
     pattern: '/v1/invoiceitems/:id',
     handler: ({ sim, path, params }) => {
       const item = editable(sim, path.id!);
-      return updateWithEvent(sim, item, 'invoiceitem.updated', (target) => {
-        const amount = params.optionalInt('amount');
-        if (amount !== undefined) {
-          target.amount = amount;
-          target.net_amount = amount;
-        }
-        const description = params.nullableString('description');
-        if (description !== undefined) target.description = description;
-        const metadata = params.metadataPatch(target.metadata ?? {});
-        if (metadata) target.metadata = metadata;
-        params.accept('discountable', 'period', 'tax_rates', 'quantity', 'discounts', 'pricing', 'price_data', 'tax_behavior', 'tax_code', 'unit_amount_decimal');
-        params.done();
-      }, sim.domainOfCustomer(idOf(item.customer as string)));
+      return updateWithEvent(
+        sim,
+        item,
+        'invoiceitem.updated',
+        (target) => {
+          const amount = params.optionalInt('amount');
+          if (amount !== undefined) {
+            target.amount = amount;
+            target.net_amount = amount;
+          }
+          const description = params.nullableString('description');
+          if (description !== undefined) target.description = description;
+          const metadata = params.metadataPatch(target.metadata ?? {});
+          if (metadata) target.metadata = metadata;
+          params.accept(
+            'discountable',
+            'period',
+            'tax_rates',
+            'quantity',
+            'discounts',
+            'pricing',
+            'price_data',
+            'tax_behavior',
+            'tax_code',
+            'unit_amount_decimal',
+          );
+          params.done();
+        },
+        sim.domainOfCustomer(idOf(item.customer as string)),
+      );
     },
   },
   {
@@ -107,7 +124,8 @@ function create(sim: SimContext, params: Params): Stripe.InvoiceItem {
   const quantity = params.optionalInt('quantity', { min: 1 }) ?? 1;
   const amountParam = params.optionalInt('amount');
   const unitAmount = params.optionalInt('unit_amount');
-  const currency = readCurrency(params, 'currency', !price) ?? price?.currency ?? customer.currency ?? undefined;
+  const currency =
+    readCurrency(params, 'currency', !price) ?? price?.currency ?? customer.currency ?? undefined;
   if (!currency) throw missingParam('currency');
   if (amountParam === undefined && unitAmount === undefined && !price) throw missingParam('amount');
   const amount = amountParam ?? (unitAmount ?? price?.unit_amount ?? 0) * quantity;
@@ -120,12 +138,18 @@ function create(sim: SimContext, params: Params): Stripe.InvoiceItem {
   const invoiceId = params.optionalString('invoice');
   const invoice = invoiceId ? sim.store.get<Stripe.Invoice>('invoice', invoiceId, 'invoice') : undefined;
   if (invoice && invoice.status !== 'draft') {
-    throw invalidRequest('You can only add invoice items to draft invoices.', 'invoice', 'invoice_not_editable');
+    throw invalidRequest(
+      'You can only add invoice items to draft invoices.',
+      'invoice',
+      'invoice_not_editable',
+    );
   }
   const subscription = params.optionalString('subscription');
   if (subscription) sim.store.get('subscription', subscription, 'subscription');
   const taxRateIds = params.optionalStringArray('tax_rates') ?? [];
-  const taxRates = taxRateIds.map((id, i) => sim.store.get<Stripe.TaxRate>('tax_rate', id, `tax_rates[${i}]`));
+  const taxRates = taxRateIds.map((id, i) =>
+    sim.store.get<Stripe.TaxRate>('tax_rate', id, `tax_rates[${i}]`),
+  );
   const period = params.optionalObject('period');
   const periodStart = period?.int('start') ?? now;
   const periodEnd = period?.int('end') ?? now;
@@ -145,9 +169,7 @@ function create(sim: SimContext, params: Params): Stripe.InvoiceItem {
     livemode: false,
     metadata: params.metadataPatch() ?? {},
     net_amount: amount,
-    parent: subscription
-      ? { type: 'subscription_details', subscription_details: { subscription } }
-      : null,
+    parent: subscription ? { type: 'subscription_details', subscription_details: { subscription } } : null,
     period: { start: periodStart, end: periodEnd },
     pricing: price
       ? {

@@ -38,7 +38,11 @@ export const invoiceRoutes: Route[] = [
       return sim.store.get('invoice', path.id!, 'invoice');
     },
   },
-  { method: 'POST', pattern: '/v1/invoices/:id', handler: ({ sim, path, params }) => updateInvoice(sim, path.id!, params) },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id',
+    handler: ({ sim, path, params }) => updateInvoice(sim, path.id!, params),
+  },
   {
     method: 'DELETE',
     pattern: '/v1/invoices/:id',
@@ -48,7 +52,9 @@ export const invoiceRoutes: Route[] = [
         throw invalidRequest('You can only delete draft invoices.', undefined, 'invoice_not_editable');
       }
       for (const line of invoice.lines.data) {
-        const ii = line.parent?.invoice_item_details?.invoice_item ?? line.parent?.subscription_item_details?.invoice_item;
+        const ii =
+          line.parent?.invoice_item_details?.invoice_item ??
+          line.parent?.subscription_item_details?.invoice_item;
         const item = ii ? sim.store.find<Stripe.InvoiceItem>(ii) : undefined;
         if (item) item.invoice = null;
       }
@@ -62,7 +68,11 @@ export const invoiceRoutes: Route[] = [
     pattern: '/v1/invoices/:id/finalize',
     handler: ({ sim, path, params }) => finalize(sim, path.id!, params),
   },
-  { method: 'POST', pattern: '/v1/invoices/:id/pay', handler: ({ sim, path, params }) => pay(sim, path.id!, params) },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id/pay',
+    handler: ({ sim, path, params }) => pay(sim, path.id!, params),
+  },
   {
     method: 'POST',
     pattern: '/v1/invoices/:id/void',
@@ -94,7 +104,11 @@ export const invoiceRoutes: Route[] = [
       params.done();
       const invoice = requireStatus(sim, path.id!, ['open'], 'send');
       if (invoice.collection_method !== 'send_invoice') {
-        throw invalidRequest('You can only manually send an invoice if its collection method is \'send_invoice\'.', undefined, 'invoice_not_editable');
+        throw invalidRequest(
+          "You can only manually send an invoice if its collection method is 'send_invoice'.",
+          undefined,
+          'invoice_not_editable',
+        );
       }
       sim.emit('invoice.sent', invoice, undefined, domainOf(sim, invoice));
       return invoice;
@@ -119,13 +133,15 @@ export const invoiceRoutes: Route[] = [
       const status = ctx.params.optionalString('status');
       const collection = ctx.params.optionalString('collection_method');
       ctx.params.accept('due_date');
-      const rows = ctx.sim.store.all<Stripe.Invoice>('invoice').filter(
-        (i) =>
-          (!customer || idOf(i.customer as string) === customer) &&
-          (!subscription || i.parent?.subscription_details?.subscription === subscription) &&
-          (!status || i.status === status) &&
-          (!collection || i.collection_method === collection),
-      );
+      const rows = ctx.sim.store
+        .all<Stripe.Invoice>('invoice')
+        .filter(
+          (i) =>
+            (!customer || idOf(i.customer as string) === customer) &&
+            (!subscription || i.parent?.subscription_details?.subscription === subscription) &&
+            (!status || i.status === status) &&
+            (!collection || i.collection_method === collection),
+        );
       const page = paginate(ctx, rows, '/v1/invoices');
       ctx.params.done();
       return page;
@@ -153,22 +169,48 @@ function createInvoice(sim: SimContext, params: Params): Stripe.Invoice {
   const customer = requireCustomer(sim, params.string('customer'), 'customer');
   const domain = sim.domainOfCustomer(customer.id);
   const subscriptionId = params.optionalString('subscription');
-  const subscription = subscriptionId ? sim.store.get<Stripe.Subscription>('subscription', subscriptionId, 'subscription') : null;
-  const collectionMethod = params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']) ?? 'charge_automatically';
+  const subscription = subscriptionId
+    ? sim.store.get<Stripe.Subscription>('subscription', subscriptionId, 'subscription')
+    : null;
+  const collectionMethod =
+    params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']) ??
+    'charge_automatically';
   const daysUntilDue = params.optionalInt('days_until_due', { min: 0 });
   const dueDate = params.optionalInt('due_date');
   if (collectionMethod === 'send_invoice' && daysUntilDue === undefined && dueDate === undefined) {
-    throw invalidRequest('Invoices with `collection_method=send_invoice` require either `days_until_due` or `due_date`.', 'days_until_due');
+    throw invalidRequest(
+      'Invoices with `collection_method=send_invoice` require either `days_until_due` or `due_date`.',
+      'days_until_due',
+    );
   }
-  const pendingBehavior = params.optionalEnum('pending_invoice_items_behavior', ['include', 'exclude']) ?? 'exclude';
-  const currency = params.optionalString('currency') ?? customer.currency ?? sim.config.account.defaultCurrency;
+  const pendingBehavior =
+    params.optionalEnum('pending_invoice_items_behavior', ['include', 'exclude']) ?? 'exclude';
+  const currency =
+    params.optionalString('currency') ?? customer.currency ?? sim.config.account.defaultCurrency;
   const defaultTaxRates = readTaxRates(sim, params, 'default_tax_rates') ?? [];
   const defaultPm = params.optionalString('default_payment_method');
   const autoAdvance = params.optionalBool('auto_advance') ?? false;
   const description = params.optionalString('description') ?? null;
   const footer = params.optionalString('footer');
   const metadata = params.metadataPatch() ?? {};
-  params.accept('automatic_tax', 'custom_fields', 'rendering', 'statement_descriptor', 'payment_settings', 'account_tax_ids', 'discounts', 'issuer', 'on_behalf_of', 'shipping_cost', 'shipping_details', 'effective_at', 'number', 'from_invoice', 'transfer_data', 'application_fee_amount');
+  params.accept(
+    'automatic_tax',
+    'custom_fields',
+    'rendering',
+    'statement_descriptor',
+    'payment_settings',
+    'account_tax_ids',
+    'discounts',
+    'issuer',
+    'on_behalf_of',
+    'shipping_cost',
+    'shipping_details',
+    'effective_at',
+    'number',
+    'from_invoice',
+    'transfer_data',
+    'application_fee_amount',
+  );
   params.done();
   const lines = pendingBehavior === 'include' ? pendingItemLines(sim, customer.id, subscriptionId) : [];
   const invoice = buildInvoice(
@@ -189,7 +231,12 @@ function createInvoice(sim: SimContext, params: Params): Stripe.Invoice {
     lines,
   );
   if (dueDate !== undefined) invoice.due_date = dueDate;
-  if (defaultPm) invoice.default_payment_method = sim.store.get<Stripe.PaymentMethod>('payment_method', defaultPm, 'default_payment_method').id;
+  if (defaultPm)
+    invoice.default_payment_method = sim.store.get<Stripe.PaymentMethod>(
+      'payment_method',
+      defaultPm,
+      'default_payment_method',
+    ).id;
   if (footer !== undefined) invoice.footer = footer;
   sim.emit('invoice.created', invoice, undefined, domain);
   return invoice;
@@ -198,36 +245,52 @@ function createInvoice(sim: SimContext, params: Params): Stripe.Invoice {
 function updateInvoice(sim: SimContext, id: string, params: Params): Stripe.Invoice {
   const invoice = sim.store.get<Stripe.Invoice>('invoice', id, 'invoice');
   const draft = invoice.status === 'draft';
-  return updateWithEvent(sim, invoice, 'invoice.updated', (target) => {
-    const metadata = params.metadataPatch(target.metadata ?? {});
-    if (metadata) target.metadata = metadata;
-    const description = params.nullableString('description');
-    const footer = params.nullableString('footer');
-    const autoAdvance = params.optionalBool('auto_advance');
-    const collection = params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']);
-    const daysUntilDue = params.optionalInt('days_until_due', { min: 0 });
-    const defaultPm = params.nullableString('default_payment_method');
-    const taxRates = readTaxRates(sim, params, 'default_tax_rates');
-    params.accept('custom_fields', 'rendering', 'statement_descriptor', 'payment_settings', 'automatic_tax');
-    params.done();
-    const draftOnly = collection !== undefined || daysUntilDue !== undefined || taxRates !== undefined;
-    if (!draft && draftOnly) {
-      throw invalidRequest('Finalized invoices can\'t be updated in this way.', undefined, 'invoice_not_editable');
-    }
-    if (description !== undefined) target.description = description;
-    if (footer !== undefined) target.footer = footer;
-    if (autoAdvance !== undefined) target.auto_advance = autoAdvance;
-    if (collection) target.collection_method = collection;
-    if (daysUntilDue !== undefined && target.collection_method === 'send_invoice') {
-      target.due_date = target.created + daysUntilDue * 86_400;
-    }
-    if (defaultPm !== undefined) {
-      target.default_payment_method = defaultPm
-        ? sim.store.get<Stripe.PaymentMethod>('payment_method', defaultPm, 'default_payment_method').id
-        : null;
-    }
-    if (taxRates) target.default_tax_rates = taxRates;
-  }, domainOf(sim, invoice));
+  return updateWithEvent(
+    sim,
+    invoice,
+    'invoice.updated',
+    (target) => {
+      const metadata = params.metadataPatch(target.metadata ?? {});
+      if (metadata) target.metadata = metadata;
+      const description = params.nullableString('description');
+      const footer = params.nullableString('footer');
+      const autoAdvance = params.optionalBool('auto_advance');
+      const collection = params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']);
+      const daysUntilDue = params.optionalInt('days_until_due', { min: 0 });
+      const defaultPm = params.nullableString('default_payment_method');
+      const taxRates = readTaxRates(sim, params, 'default_tax_rates');
+      params.accept(
+        'custom_fields',
+        'rendering',
+        'statement_descriptor',
+        'payment_settings',
+        'automatic_tax',
+      );
+      params.done();
+      const draftOnly = collection !== undefined || daysUntilDue !== undefined || taxRates !== undefined;
+      if (!draft && draftOnly) {
+        throw invalidRequest(
+          "Finalized invoices can't be updated in this way.",
+          undefined,
+          'invoice_not_editable',
+        );
+      }
+      if (description !== undefined) target.description = description;
+      if (footer !== undefined) target.footer = footer;
+      if (autoAdvance !== undefined) target.auto_advance = autoAdvance;
+      if (collection) target.collection_method = collection;
+      if (daysUntilDue !== undefined && target.collection_method === 'send_invoice') {
+        target.due_date = target.created + daysUntilDue * 86_400;
+      }
+      if (defaultPm !== undefined) {
+        target.default_payment_method = defaultPm
+          ? sim.store.get<Stripe.PaymentMethod>('payment_method', defaultPm, 'default_payment_method').id
+          : null;
+      }
+      if (taxRates) target.default_tax_rates = taxRates;
+    },
+    domainOf(sim, invoice),
+  );
 }
 
 function finalize(sim: SimContext, id: string, params: Params): Stripe.Invoice {
@@ -237,7 +300,11 @@ function finalize(sim: SimContext, id: string, params: Params): Stripe.Invoice {
   const domain = domainOf(sim, invoice);
   if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
   finalizeInvoice(sim, invoice, domain);
-  if (invoice.status === 'open' && invoice.auto_advance && invoice.collection_method === 'charge_automatically') {
+  if (
+    invoice.status === 'open' &&
+    invoice.auto_advance &&
+    invoice.collection_method === 'charge_automatically'
+  ) {
     // Stripe attempts collection of an auto-advancing invoice about an hour after finalization.
     invoice.next_payment_attempt = sim.now(domain) + 3600;
   }
@@ -251,8 +318,10 @@ function pay(sim: SimContext, id: string, params: Params): Stripe.Invoice {
   params.accept('forgive', 'source', 'mandate');
   params.done();
   const invoice = sim.store.get<Stripe.Invoice>('invoice', id, 'invoice');
-  if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid', undefined, 'invoice_already_paid' as string);
-  if (invoice.status === 'void' ) throw invalidRequest('You cannot pay a voided invoice.', undefined, 'invoice_not_editable');
+  if (invoice.status === 'paid')
+    throw invalidRequest('Invoice is already paid', undefined, 'invoice_already_paid' as string);
+  if (invoice.status === 'void')
+    throw invalidRequest('You cannot pay a voided invoice.', undefined, 'invoice_not_editable');
   const domain = domainOf(sim, invoice);
   if (invoice.status === 'draft') finalizeInvoice(sim, invoice, domain);
   if (invoice.status === 'paid') return invoice;
@@ -262,14 +331,16 @@ function pay(sim: SimContext, id: string, params: Params): Stripe.Invoice {
     return invoice;
   }
   if (invoice.status === 'uncollectible') invoice.status = 'open';
-  const pm = paymentMethod ? sim.store.get<Stripe.PaymentMethod>('payment_method', paymentMethod, 'payment_method').id : null;
+  const pm = paymentMethod
+    ? sim.store.get<Stripe.PaymentMethod>('payment_method', paymentMethod, 'payment_method').id
+    : null;
   const outcome = attemptInvoicePayment(sim, invoice, { offSession, paymentMethod: pm, domain });
   if (outcome.kind === 'declined') {
     throw cardDeclined(outcome.decline, { charge: outcome.charge.id });
   }
   if (outcome.kind === 'requires_action') {
     throw invalidRequest(
-      'Payment for this invoice requires a payment method with authentication. Use the invoice\'s confirmation_secret to confirm the payment on-session.',
+      "Payment for this invoice requires a payment method with authentication. Use the invoice's confirmation_secret to confirm the payment on-session.",
       undefined,
       'invoice_payment_intent_requires_action',
     );
@@ -289,9 +360,23 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
   const customerParam = params.optionalString('customer');
   const subscriptionId = params.optionalString('subscription');
   const details = params.optionalObject('subscription_details');
-  params.accept('automatic_tax', 'currency', 'customer_details', 'discounts', 'invoice_items', 'issuer', 'on_behalf_of', 'preview_mode', 'schedule', 'schedule_details', 'customer_account');
+  params.accept(
+    'automatic_tax',
+    'currency',
+    'customer_details',
+    'discounts',
+    'invoice_items',
+    'issuer',
+    'on_behalf_of',
+    'preview_mode',
+    'schedule',
+    'schedule_details',
+    'customer_account',
+  );
   params.done();
-  const sub = subscriptionId ? sim.store.get<Stripe.Subscription>('subscription', subscriptionId, 'subscription') : undefined;
+  const sub = subscriptionId
+    ? sim.store.get<Stripe.Subscription>('subscription', subscriptionId, 'subscription')
+    : undefined;
   const customerId = customerParam ?? (sub ? idOf(sub.customer as string) : undefined);
   if (!customerId) throw missingParam('customer');
   const customer = requireCustomer(sim, customerId, 'customer');
@@ -299,19 +384,41 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
   const now = sim.now(domain);
   const itemParams = details?.optionalArray('items');
   const specs = itemParams?.map((p, i) => readItemSpec(sim, p, i)) ?? [];
-  const prorationBehavior = details?.optionalEnum('proration_behavior', ['create_prorations', 'always_invoice', 'none']) ?? 'create_prorations';
+  const prorationBehavior =
+    details?.optionalEnum('proration_behavior', ['create_prorations', 'always_invoice', 'none']) ??
+    'create_prorations';
   const prorationDate = details?.optionalInt('proration_date') ?? now;
   const taxRates = details ? readTaxRates(sim, details, 'default_tax_rates') : undefined;
-  details?.accept('billing_cycle_anchor', 'cancel_at', 'cancel_at_period_end', 'cancel_now', 'resume_at', 'start_date', 'trial_end', 'billing_mode');
+  details?.accept(
+    'billing_cycle_anchor',
+    'cancel_at',
+    'cancel_at_period_end',
+    'cancel_now',
+    'resume_at',
+    'start_date',
+    'trial_end',
+    'billing_mode',
+  );
   details?.done();
 
   if (!sub) {
-    if (specs.length === 0) throw invalidRequest('Provide a subscription or subscription_details[items] to preview.', 'subscription');
+    if (specs.length === 0)
+      throw invalidRequest(
+        'Provide a subscription or subscription_details[items] to preview.',
+        'subscription',
+      );
     const price = specs[0]!.price;
     const period = { start: now, end: periodEndFrom(now, now, price) };
     return buildInvoice(
       sim,
-      { customer, currency: price.currency, billingReason: 'subscription_create', defaultTaxRates: taxRates ?? [], period, domain },
+      {
+        customer,
+        currency: price.currency,
+        billingReason: 'subscription_create',
+        defaultTaxRates: taxRates ?? [],
+        period,
+        domain,
+      },
       specs.map((spec) => {
         const quantity = spec.quantity === -1 ? 1 : spec.quantity;
         return {
@@ -334,7 +441,8 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
   const after = new Map<string, { price: Stripe.Price; quantity: number }>();
   for (const [i, spec] of specs.entries()) {
     const existing = spec.id ? sub.items.data.find((item) => item.id === spec.id) : undefined;
-    if (spec.id && !existing) throw invalidRequest(`No such subscription item: '${spec.id}'`, `items[${i}][id]`, 'resource_missing');
+    if (spec.id && !existing)
+      throw invalidRequest(`No such subscription item: '${spec.id}'`, `items[${i}][id]`, 'resource_missing');
     if (existing && spec.deleted) {
       changes.push({ before: { item: existing, price: existing.price, quantity: existing.quantity ?? 1 } });
       after.set(existing.id, { price: existing.price, quantity: 0 });
@@ -346,13 +454,17 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
     after.set(itemId, { price, quantity });
     if (existing && existing.price.id === price.id && (existing.quantity ?? 1) === quantity) continue;
     changes.push({
-      ...(existing ? { before: { item: existing, price: existing.price, quantity: existing.quantity ?? 1 } } : {}),
+      ...(existing
+        ? { before: { item: existing, price: existing.price, quantity: existing.quantity ?? 1 } }
+        : {}),
       after: { itemId, price, quantity, taxRates: existing?.tax_rates ?? spec.taxRates },
     });
   }
   const firstPrice = [...after.values()].find((a) => a.quantity > 0)?.price ?? sub.items.data[0]!.price;
   const old = sub.items.data[0]!.price.recurring;
-  const resetCycle = old?.interval !== firstPrice.recurring?.interval || old?.interval_count !== firstPrice.recurring?.interval_count;
+  const resetCycle =
+    old?.interval !== firstPrice.recurring?.interval ||
+    old?.interval_count !== firstPrice.recurring?.interval_count;
   const base = {
     customer,
     currency: sub.currency,
@@ -363,11 +475,12 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
     prorationDate,
     domain,
   };
-  const prorations = prorationBehavior === 'none' || sub.status === 'trialing' ? [] : prorationLines(sim, sub, changes, resetCycle ? now : prorationDate, period);
+  const prorations =
+    prorationBehavior === 'none' || sub.status === 'trialing'
+      ? []
+      : prorationLines(sim, sub, changes, resetCycle ? now : prorationDate, period);
   const nextItems = () =>
-    [...after.entries()]
-      .filter(([, a]) => a.quantity > 0)
-      .map(([itemId, a]) => ({ itemId, ...a }));
+    [...after.entries()].filter(([, a]) => a.quantity > 0).map(([itemId, a]) => ({ itemId, ...a }));
   const fullLines = (p: { start: number; end: number }) =>
     nextItems().map(({ itemId, price, quantity }) => {
       const existing = sub.items.data.find((item) => item.id === itemId);
@@ -385,10 +498,20 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
     });
   if (resetCycle) {
     const p = { start: now, end: periodEndFrom(now, now, firstPrice) };
-    return buildInvoice(sim, { ...base, billingReason: 'subscription_update', period: p }, [...prorations.filter((l) => l.amount < 0), ...fullLines(p)], false);
+    return buildInvoice(
+      sim,
+      { ...base, billingReason: 'subscription_update', period: p },
+      [...prorations.filter((l) => l.amount < 0), ...fullLines(p)],
+      false,
+    );
   }
   if (prorationBehavior === 'always_invoice') {
-    return buildInvoice(sim, { ...base, billingReason: 'subscription_update', period: { start: prorationDate, end: period.end } }, [...prorations, ...pendingItemLines(sim, customer.id, sub.id)], false);
+    return buildInvoice(
+      sim,
+      { ...base, billingReason: 'subscription_update', period: { start: prorationDate, end: period.end } },
+      [...prorations, ...pendingItemLines(sim, customer.id, sub.id)],
+      false,
+    );
   }
   const next = { start: period.end, end: periodEndFrom(sub.billing_cycle_anchor, period.end, firstPrice) };
   return buildInvoice(

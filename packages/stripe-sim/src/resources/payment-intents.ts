@@ -104,21 +104,27 @@ function update(sim: SimContext, id: string, params: Params): Stripe.PaymentInte
       'payment_intent_unexpected_state',
     );
   }
-  return updateWithEvent(sim, pi, 'payment_intent.updated' as string, (target) => {
-    const amount = params.optionalInt('amount', { min: 50 });
-    if (amount !== undefined) target.amount = amount;
-    const pm = params.optionalString('payment_method');
-    if (pm) {
-      target.payment_method = resolvePaymentMethod(sim, pm, 'payment_method').id;
-      target.status = 'requires_confirmation';
-    }
-    const description = params.nullableString('description');
-    if (description !== undefined) target.description = description;
-    const metadata = params.metadataPatch(target.metadata);
-    if (metadata) target.metadata = metadata;
-    params.accept('receipt_email', 'setup_future_usage', 'payment_method_options');
-    params.done();
-  }, sim.domainOfCustomer(idOf(pi.customer as string | null)));
+  return updateWithEvent(
+    sim,
+    pi,
+    'payment_intent.updated' as string,
+    (target) => {
+      const amount = params.optionalInt('amount', { min: 50 });
+      if (amount !== undefined) target.amount = amount;
+      const pm = params.optionalString('payment_method');
+      if (pm) {
+        target.payment_method = resolvePaymentMethod(sim, pm, 'payment_method').id;
+        target.status = 'requires_confirmation';
+      }
+      const description = params.nullableString('description');
+      if (description !== undefined) target.description = description;
+      const metadata = params.metadataPatch(target.metadata);
+      if (metadata) target.metadata = metadata;
+      params.accept('receipt_email', 'setup_future_usage', 'payment_method_options');
+      params.done();
+    },
+    sim.domainOfCustomer(idOf(pi.customer as string | null)),
+  );
 }
 
 function confirm(sim: SimContext, id: string, params: Params): Stripe.PaymentIntent {
@@ -141,13 +147,22 @@ function confirm(sim: SimContext, id: string, params: Params): Stripe.PaymentInt
   if (pm) pi.payment_method = resolvePaymentMethod(sim, pm, 'payment_method').id;
   if (!pi.payment_method) {
     throw invalidRequest(
-      'You cannot confirm this PaymentIntent because it\'s missing a payment method. To confirm the PaymentIntent with a customer, provide a payment method.',
+      "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a customer, provide a payment method.",
       'payment_method',
       'payment_intent_unexpected_state',
     );
   }
   const offSession = params.optionalBool('off_session') ?? false;
-  params.accept('return_url', 'payment_method_options', 'use_stripe_sdk', 'mandate_data', 'error_on_requires_action', 'setup_future_usage', 'client_secret', 'receipt_email');
+  params.accept(
+    'return_url',
+    'payment_method_options',
+    'use_stripe_sdk',
+    'mandate_data',
+    'error_on_requires_action',
+    'setup_future_usage',
+    'client_secret',
+    'receipt_email',
+  );
   params.done();
   runConfirmation(sim, pi, offSession);
   return pi;

@@ -103,7 +103,11 @@ export function materializeCard(
       regulated_status: 'unregulated',
       three_d_secure_usage: { supported: true },
       wallet: profile.wallet
-        ? ({ dynamic_last4: profile.last4, type: profile.wallet, [profile.wallet]: {} } as unknown as Stripe.PaymentMethod.Card.Wallet)
+        ? ({
+            dynamic_last4: profile.last4,
+            type: profile.wallet,
+            [profile.wallet]: {},
+          } as unknown as Stripe.PaymentMethod.Card.Wallet)
         : null,
     },
     created: sim.now(),
@@ -125,7 +129,11 @@ function fingerprintOf(profile: CardProfile): string {
  * The PaymentMethod behind an id. A test token (`pm_card_visa`) makes a new PaymentMethod each
  * time it is used, as it does on Stripe.
  */
-export function resolvePaymentMethod(sim: SimContext, idOrToken: string, param: string): Stripe.PaymentMethod {
+export function resolvePaymentMethod(
+  sim: SimContext,
+  idOrToken: string,
+  param: string,
+): Stripe.PaymentMethod {
   const profile = cardForToken(idOrToken);
   if (profile && !sim.store.find(idOrToken)) return materializeCard(sim, profile);
   return sim.store.get<Stripe.PaymentMethod>('payment_method', idOrToken, param);
@@ -162,7 +170,8 @@ function createPaymentMethod(sim: SimContext, params: Params): Stripe.PaymentMet
       );
     }
     card.accept('exp_month', 'exp_year', 'cvc');
-    if (!token) throw invalidRequest('Missing required param: card[token].', 'card[token]', 'parameter_missing');
+    if (!token)
+      throw invalidRequest('Missing required param: card[token].', 'card[token]', 'parameter_missing');
     profile = cardForToken(token);
     if (!profile) throw invalidRequest(`No such token: '${token}'`, 'card[token]', 'resource_missing');
   }
@@ -274,15 +283,27 @@ function detachPaymentMethod(sim: SimContext, id: string): Stripe.PaymentMethod 
   sim.emit('payment_method.detached', pm, { customer: before.customer }, domain);
   const customer = sim.store.find<Stripe.Customer>(customerId);
   if (customer && idOf(customer.invoice_settings.default_payment_method) === pm.id) {
-    updateWithEvent(sim, customer, 'customer.updated', (c) => {
-      c.invoice_settings.default_payment_method = null;
-    }, domain);
+    updateWithEvent(
+      sim,
+      customer,
+      'customer.updated',
+      (c) => {
+        c.invoice_settings.default_payment_method = null;
+      },
+      domain,
+    );
   }
   for (const sub of sim.store.all<Stripe.Subscription>('subscription')) {
     if (idOf(sub.default_payment_method) === pm.id) {
-      updateWithEvent(sim, sub, 'customer.subscription.updated', (s) => {
-        s.default_payment_method = null;
-      }, domain);
+      updateWithEvent(
+        sim,
+        sub,
+        'customer.subscription.updated',
+        (s) => {
+          s.default_payment_method = null;
+        },
+        domain,
+      );
     }
   }
   return pm;
@@ -295,10 +316,16 @@ export function automaticallyUpdateCard(
   changes: { exp_month?: number; exp_year?: number; last4?: string },
 ): Stripe.PaymentMethod {
   const pm = sim.store.get<Stripe.PaymentMethod>('payment_method', id, 'payment_method');
-  return updateWithEvent(sim, pm, 'payment_method.automatically_updated', (target) => {
-    if (!target.card) return;
-    if (changes.exp_month !== undefined) target.card.exp_month = changes.exp_month;
-    if (changes.exp_year !== undefined) target.card.exp_year = changes.exp_year;
-    if (changes.last4 !== undefined) target.card.last4 = changes.last4;
-  }, sim.domainOfCustomer(idOf(pm.customer)));
+  return updateWithEvent(
+    sim,
+    pm,
+    'payment_method.automatically_updated',
+    (target) => {
+      if (!target.card) return;
+      if (changes.exp_month !== undefined) target.card.exp_month = changes.exp_month;
+      if (changes.exp_year !== undefined) target.card.exp_year = changes.exp_year;
+      if (changes.last4 !== undefined) target.card.last4 = changes.last4;
+    },
+    sim.domainOfCustomer(idOf(pm.customer)),
+  );
 }

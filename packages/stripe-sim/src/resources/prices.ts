@@ -116,8 +116,9 @@ function readUnitAmount(
     );
   }
   if (amount !== undefined) return { unit_amount: amount, unit_amount_decimal: String(amount) };
-  if (decimal !== undefined && decimal !== '')
+  if (decimal !== undefined && decimal !== '') {
     return readDecimalAmount(decimal, paramPath(prefix, 'unit_amount_decimal'));
+  }
   throw invalidRequest('Prices require an `unit_amount` or `unit_amount_decimal` parameter to be set.');
 }
 
@@ -261,8 +262,9 @@ function readPriceProduct(
     );
   }
   if (productId) return { product: requireProduct(sim, productId, 'product').id };
-  if (!data)
+  if (!data) {
     throw invalidRequest('You must specify either `product` or `product_data` when creating a price.');
+  }
   const product = newProduct(sim, data.string('name'), data.optionalString('id'));
   product.active = data.optionalBool('active') ?? true;
   product.metadata = data.metadataPatch() ?? {};

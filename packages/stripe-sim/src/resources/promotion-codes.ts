@@ -8,13 +8,7 @@ import { newId } from '../engine/store.js';
 import { invalidRequest, missingParam, resourceMissing, StripeSimError } from '../errors.js';
 import type { Params } from '../http/params.js';
 import { paginate, type Route, type RouteContext } from '../http/router.js';
-import {
-  isCouponValid,
-  readFutureTimestamp,
-  redeemCoupon,
-  requireCoupon,
-  requireValidCoupon,
-} from './coupons.js';
+import { isCouponValid, readFutureTimestamp, requireCoupon, requireValidCoupon } from './coupons.js';
 import { idOf, readCurrency, updateWithEvent } from './shared.js';
 
 const CODE_PATTERN = /^[a-zA-Z0-9\-_]+$/;
@@ -77,8 +71,9 @@ export function resolvePromotionCode(
 
 function lifecycleProblem(sim: SimContext, code: Stripe.PromotionCode): string | null {
   if (isExpired(sim, code)) return `The promotion code \`${code.code}\` has expired.`;
-  if (isUsedUp(code))
+  if (isUsedUp(code)) {
     return `The promotion code \`${code.code}\` has reached its maximum number of redemptions.`;
+  }
   return null;
 }
 
@@ -123,11 +118,13 @@ function hasPaidBefore(sim: SimContext, customerId: string): boolean {
     .some((charge) => idOf(charge.customer) === customerId && charge.status === 'succeeded');
 }
 
-/** Counts one redemption of the code, and of its coupon (a coupon counts every application, coded or not). */
+/**
+ * Counts one redemption of the promotion code. Its coupon's count is the caller's to keep, with
+ * `redeemCoupon`, as for a coupon applied without a code.
+ */
 export function redeemPromotionCode(sim: SimContext, id: string): Stripe.PromotionCode {
   const code = sim.store.get<Stripe.PromotionCode>('promotion_code', id);
   code.times_redeemed += 1;
-  redeemCoupon(sim, requireCoupon(sim, couponOf(code), 'promotion_code'));
   return refreshActive(sim, code);
 }
 
@@ -150,9 +147,8 @@ function isRedeemable(sim: SimContext, code: Stripe.PromotionCode): boolean {
 }
 
 function createPromotionCode(sim: SimContext, params: Params): Stripe.PromotionCode {
-  const couponId = readPromotion(sim, params);
+  const coupon = readPromotion(sim, params);
   const customer = readCustomer(sim, params);
-  const coupon = requireCoupon(sim, couponId, 'promotion[coupon]');
   const active = params.optionalBool('active') ?? true;
   const code = readCode(params) ?? generateCode(sim);
   if (active) ensureCodeFree(sim, code, customer, null);
@@ -168,7 +164,7 @@ function createPromotionCode(sim: SimContext, params: Params): Stripe.PromotionC
     livemode: false,
     max_redemptions: readMaxRedemptions(params, coupon),
     metadata: params.metadataPatch() ?? {},
-    promotion: { coupon: couponId, type: 'coupon' },
+    promotion: { coupon: coupon.id, type: 'coupon' },
     restrictions: readRestrictions(params.optionalObject('restrictions')),
     times_redeemed: 0,
   };
@@ -178,17 +174,17 @@ function createPromotionCode(sim: SimContext, params: Params): Stripe.PromotionC
   return promotionCode;
 }
 
-/** `promotion[type]=coupon` and `promotion[coupon]`; returns the coupon id. */
-function readPromotion(sim: SimContext, params: Params): string {
+/** `promotion[type]=coupon` and `promotion[coupon]`: the coupon the code grants. */
+function readPromotion(sim: SimContext, params: Params): Stripe.Coupon {
   const promotion = params.optionalObject('promotion');
   if (!promotion) throw missingParam('promotion');
   promotion.enum('type', ['coupon'] as const);
   const couponId = promotion.optionalString('coupon');
   promotion.done();
-  if (!couponId)
+  if (!couponId) {
     throw invalidRequest('You must pass promotion.coupon when passing promotion', 'promotion.coupon');
-  requireCoupon(sim, couponId, 'promotion[coupon]');
-  return couponId;
+  }
+  return requireCoupon(sim, couponId, 'promotion[coupon]');
 }
 
 function readCustomer(sim: SimContext, params: Params): string | null {
@@ -239,7 +235,7 @@ function activeCodeHolder(
         other.id !== exceptId &&
         refreshActive(sim, other).active &&
         other.code.toLowerCase() === wanted &&
-        (customer === null || other.customer === null || other.customer === customer),
+        (customer === null || other.customer === null || idOf(other.customer) === customer),
     );
 }
 

@@ -36,7 +36,13 @@ export const setupIntentRoutes: Route[] = [
         si.payment_method = resolvePaymentMethod(sim, pm, 'payment_method').id;
         si.status = 'requires_confirmation';
       }
-      params.accept('payment_method_types', 'payment_method_options', 'flow_directions', 'attach_to_self', 'customer');
+      params.accept(
+        'payment_method_types',
+        'payment_method_options',
+        'flow_directions',
+        'attach_to_self',
+        'customer',
+      );
       params.done();
       return si;
     },
@@ -51,7 +57,11 @@ export const setupIntentRoutes: Route[] = [
     pattern: '/v1/setup_intents/:id/cancel',
     handler: ({ sim, path, params }) => {
       const si = sim.store.get<Stripe.SetupIntent>('setup_intent', path.id!, 'intent');
-      const reason = params.optionalEnum('cancellation_reason', ['abandoned', 'duplicate', 'requested_by_customer']);
+      const reason = params.optionalEnum('cancellation_reason', [
+        'abandoned',
+        'duplicate',
+        'requested_by_customer',
+      ]);
       params.done();
       if (si.status === 'succeeded' || si.status === 'canceled') {
         throw invalidRequest(
@@ -107,7 +117,20 @@ function create(sim: SimContext, params: Params): Stripe.SetupIntent {
   const confirmNow = params.optionalBool('confirm') ?? false;
   const description = params.optionalString('description') ?? null;
   const metadata = params.metadataPatch() ?? {};
-  params.accept('return_url', 'payment_method_options', 'flow_directions', 'attach_to_self', 'on_behalf_of', 'mandate_data', 'single_use', 'use_stripe_sdk', 'payment_method_data', 'payment_method_configuration', 'excluded_payment_method_types', 'confirmation_token');
+  params.accept(
+    'return_url',
+    'payment_method_options',
+    'flow_directions',
+    'attach_to_self',
+    'on_behalf_of',
+    'mandate_data',
+    'single_use',
+    'use_stripe_sdk',
+    'payment_method_data',
+    'payment_method_configuration',
+    'excluded_payment_method_types',
+    'confirmation_token',
+  );
   params.done();
   const id = newId('seti');
   const domain = sim.domainOfCustomer(customer);
@@ -151,7 +174,15 @@ function create(sim: SimContext, params: Params): Stripe.SetupIntent {
 function confirm(sim: SimContext, id: string, params: Params): Stripe.SetupIntent {
   const si = sim.store.get<Stripe.SetupIntent>('setup_intent', id, 'intent');
   const pm = params.optionalString('payment_method');
-  params.accept('return_url', 'payment_method_options', 'mandate_data', 'use_stripe_sdk', 'client_secret', 'payment_method_data', 'confirmation_token');
+  params.accept(
+    'return_url',
+    'payment_method_options',
+    'mandate_data',
+    'use_stripe_sdk',
+    'client_secret',
+    'payment_method_data',
+    'confirmation_token',
+  );
   params.done();
   if (si.status === 'succeeded' || si.status === 'canceled') {
     throw invalidRequest(

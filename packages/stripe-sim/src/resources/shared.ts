@@ -9,7 +9,10 @@ import type { Params } from '../http/params.js';
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const;
 
 /** Reads an `address[...]` hash into Stripe's Address shape (every key present, null when not sent). */
-export function readAddress(params: Params | undefined, current?: Stripe.Address | null): Stripe.Address | null {
+export function readAddress(
+  params: Params | undefined,
+  current?: Stripe.Address | null,
+): Stripe.Address | null {
   if (!params) return current ?? null;
   const address: Stripe.Address = {
     city: current?.city ?? null,
@@ -61,7 +64,22 @@ export function idOf(value: string | { id: string } | null | undefined): string 
 
 /** Minor units have no decimals for these currencies (Stripe's zero-decimal list). */
 const ZERO_DECIMAL = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
 ]);
 
 export function isZeroDecimal(currency: string): boolean {
@@ -74,7 +92,10 @@ export function readCurrency(params: Params, key = 'currency', required = true):
   if (value === undefined) return undefined;
   const lower = value.toLowerCase();
   if (!/^[a-z]{3}$/.test(lower)) {
-    throw invalidRequest(`Invalid currency: ${value}. Stripe currently supports these currencies: aud, usd, eur, gbp, nzd, ...`, key);
+    throw invalidRequest(
+      `Invalid currency: ${value}. Stripe currently supports these currencies: aud, usd, eur, gbp, nzd, ...`,
+      key,
+    );
   }
   return lower;
 }

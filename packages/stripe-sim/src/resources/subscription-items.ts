@@ -19,9 +19,14 @@ export const subscriptionItemRoutes: Route[] = [
     pattern: '/v1/subscription_items',
     handler: (ctx) => {
       const subscription = ctx.params.optionalString('subscription');
-      if (!subscription) throw invalidRequest('Missing required param: subscription.', 'subscription', 'parameter_missing');
+      if (!subscription)
+        throw invalidRequest('Missing required param: subscription.', 'subscription', 'parameter_missing');
       const sub = ctx.sim.store.get<Stripe.Subscription>('subscription', subscription, 'subscription');
-      const page = paginate(ctx, [...sub.items.data].reverse(), `/v1/subscription_items?subscription=${sub.id}`);
+      const page = paginate(
+        ctx,
+        [...sub.items.data].reverse(),
+        `/v1/subscription_items?subscription=${sub.id}`,
+      );
       ctx.params.done();
       return page;
     },

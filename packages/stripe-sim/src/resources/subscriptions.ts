@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import type { Decline } from '../billing/cards.js';
 import { onDefaultPaymentMethodChanged } from '../billing/collection.js';
 import { createDiscount } from '../billing/discounts.js';
+import { finalizeInvoice } from '../billing/invoicing.js';
 import type { PaymentOutcome } from '../billing/payments.js';
 import {
   cancelSubscriptionNow,
@@ -15,9 +16,9 @@ import {
   type ItemSpec,
   invoiceSubscription,
   newSubscriptionItem,
+  type ProrationBehavior,
   periodEndFrom,
   periodLines,
-  type ProrationBehavior,
   prorate,
   prorationLines,
 } from '../billing/subscription-lifecycle.js';
@@ -27,12 +28,17 @@ import { invalidRequest, missingParam } from '../errors.js';
 import type { Params } from '../http/params.js';
 import { paginate, type Route } from '../http/router.js';
 import { redeemCoupon, requireValidCoupon } from './coupons.js';
-import { redeemPromotionCode, resolvePromotionCode } from './promotion-codes.js';
 import { requireCustomer } from './customers.js';
 import { cardDeclined } from './payment-methods.js';
+import { redeemPromotionCode, resolvePromotionCode } from './promotion-codes.js';
 import { idOf } from './shared.js';
 
-const PAYMENT_BEHAVIORS = ['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const;
+const PAYMENT_BEHAVIORS = [
+  'allow_incomplete',
+  'default_incomplete',
+  'error_if_incomplete',
+  'pending_if_incomplete',
+] as const;
 const PRORATION_BEHAVIORS = ['create_prorations', 'always_invoice', 'none'] as const;
 const FEEDBACK = [
   'customer_service',
@@ -46,7 +52,11 @@ const FEEDBACK = [
 ] as const;
 
 export const subscriptionRoutes: Route[] = [
-  { method: 'POST', pattern: '/v1/subscriptions', handler: ({ sim, params }) => createSubscription(sim, params) },
+  {
+    method: 'POST',
+    pattern: '/v1/subscriptions',
+    handler: ({ sim, params }) => createSubscription(sim, params),
+  },
   {
     method: 'GET',
     pattern: '/v1/subscriptions/:id',
@@ -94,7 +104,11 @@ export const subscriptionRoutes: Route[] = [
         if (price && !s.items.data.some((i) => i.price.id === price)) return false;
         if (clock && s.test_clock !== clock) return false;
         if (status === 'all') return true;
-        if (status) return s.status === status || (status === 'ended' && ['canceled', 'incomplete_expired'].includes(s.status));
+        if (status)
+          return (
+            s.status === status ||
+            (status === 'ended' && ['canceled', 'incomplete_expired'].includes(s.status))
+          );
         return s.status !== 'canceled' && s.status !== 'incomplete_expired';
       });
       const page = paginate(ctx, rows, '/v1/subscriptions');
@@ -104,7 +118,11 @@ export const subscriptionRoutes: Route[] = [
   },
 ];
 
-export function readItemSpec(sim: SimContext, item: Params, index: number): ItemSpec & { id?: string; deleted?: boolean } {
+export function readItemSpec(
+  sim: SimContext,
+  item: Params,
+  index: number,
+): ItemSpec & { id?: string; deleted?: boolean } {
   const id = item.optionalString('id');
   const deleted = item.optionalBool('deleted');
   const priceId = item.optionalString('price');
@@ -120,13 +138,17 @@ export function readItemSpec(sim: SimContext, item: Params, index: number): Item
   item.accept('clear_usage', 'discounts', 'billing_thresholds', 'plan');
   item.done();
   if (!id && !priceId) throw missingParam(`items[${index}][price]`);
-  const price = priceId ? requireRecurringPrice(sim, priceId, `items[${index}][price]`) : (undefined as unknown as Stripe.Price);
+  const price = priceId
+    ? requireRecurringPrice(sim, priceId, `items[${index}][price]`)
+    : (undefined as unknown as Stripe.Price);
   return {
     ...(id ? { id } : {}),
     ...(deleted ? { deleted } : {}),
     price,
     quantity: quantity ?? -1,
-    taxRates: (taxRateIds ?? []).map((r, i) => sim.store.get<Stripe.TaxRate>('tax_rate', r, `items[${index}][tax_rates][${i}]`)),
+    taxRates: (taxRateIds ?? []).map((r, i) =>
+      sim.store.get<Stripe.TaxRate>('tax_rate', r, `items[${index}][tax_rates][${i}]`),
+    ),
     metadata,
   };
 }
@@ -188,15 +210,27 @@ function readDiscounts(
     entry.accept('discount');
     entry.done();
     if (promotionCodeId) {
-      const resolved = resolvePromotionCode(sim, promotionCodeId, customerId, `discounts[${i}][promotion_code]`);
-      return { coupon: requireValidCoupon(sim, resolved, `discounts[${i}][promotion_code]`), promotionCode: promotionCodeId };
+      const resolved = resolvePromotionCode(
+        sim,
+        promotionCodeId,
+        customerId,
+        `discounts[${i}][promotion_code]`,
+      );
+      return {
+        coupon: requireValidCoupon(sim, resolved, `discounts[${i}][promotion_code]`),
+        promotionCode: promotionCodeId,
+      };
     }
     if (!couponId) throw missingParam(`discounts[${i}][coupon]`);
     return { coupon: requireValidCoupon(sim, couponId, `discounts[${i}][coupon]`), promotionCode: null };
   });
 }
 
-function readCancellationDetails(params: Params): { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null } | undefined {
+function readCancellationDetails(
+  params: Params,
+):
+  | { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null }
+  | undefined {
   const details = params.optionalObject('cancellation_details');
   if (!details) return undefined;
   const comment = details.nullableString('comment');
@@ -215,10 +249,19 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
   const first = specs[0]!.price;
   specs.forEach((spec, i) => {
     if (spec.price.currency !== first.currency) {
-      throw invalidRequest('Currency mismatch: all prices on a subscription must use the same currency.', `items[${i}][price]`);
+      throw invalidRequest(
+        'Currency mismatch: all prices on a subscription must use the same currency.',
+        `items[${i}][price]`,
+      );
     }
-    if (spec.price.recurring?.interval !== first.recurring?.interval || spec.price.recurring?.interval_count !== first.recurring?.interval_count) {
-      throw invalidRequest('All prices on a subscription must have the same `recurring[interval]` and `recurring[interval_count]`.', `items[${i}][price]`);
+    if (
+      spec.price.recurring?.interval !== first.recurring?.interval ||
+      spec.price.recurring?.interval_count !== first.recurring?.interval_count
+    ) {
+      throw invalidRequest(
+        'All prices on a subscription must have the same `recurring[interval]` and `recurring[interval_count]`.',
+        `items[${i}][price]`,
+      );
     }
     if (spec.quantity === -1) spec.quantity = 1;
   });
@@ -230,19 +273,29 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
   }
   const paymentBehavior = params.optionalEnum('payment_behavior', PAYMENT_BEHAVIORS) ?? 'allow_incomplete';
   if (paymentBehavior === 'pending_if_incomplete') {
-    throw invalidRequest('`payment_behavior=pending_if_incomplete` can only be used when updating a subscription.', 'payment_behavior');
+    throw invalidRequest(
+      '`payment_behavior=pending_if_incomplete` can only be used when updating a subscription.',
+      'payment_behavior',
+    );
   }
   const pmParam = params.optionalString('default_payment_method');
-  const defaultPm = pmParam ? requireOwnedPaymentMethod(sim, customer.id, pmParam, 'default_payment_method') : null;
+  const defaultPm = pmParam
+    ? requireOwnedPaymentMethod(sim, customer.id, pmParam, 'default_payment_method')
+    : null;
   const defaultTaxRates = readTaxRates(sim, params, 'default_tax_rates') ?? [];
   const trialDays = params.optionalInt('trial_period_days', { min: 0, max: 730 });
   const trialEndParam = params.optionalString('trial_end');
   params.accept('trial_from_plan');
   let trialEnd: number | null = null;
   if (trialEndParam && trialEndParam !== 'now') {
-    if (!/^\d+$/.test(trialEndParam)) throw invalidRequest(`Invalid timestamp: ${trialEndParam}`, 'trial_end');
+    if (!/^\d+$/.test(trialEndParam))
+      throw invalidRequest(`Invalid timestamp: ${trialEndParam}`, 'trial_end');
     trialEnd = Number(trialEndParam);
-    if (trialEnd <= now) throw invalidRequest('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
+    if (trialEnd <= now)
+      throw invalidRequest(
+        'Invalid timestamp: must be an integer Unix timestamp in the future.',
+        'trial_end',
+      );
   } else if (trialDays) {
     trialEnd = now + trialDays * 86_400;
   }
@@ -250,25 +303,38 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
   if (anchorParam !== undefined && anchorParam < now) {
     throw invalidRequest('billing_cycle_anchor cannot be in the past.', 'billing_cycle_anchor');
   }
-  const prorationBehavior = params.optionalEnum('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
+  const prorationBehavior =
+    params.optionalEnum('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
   const cancelAtPeriodEnd = params.optionalBool('cancel_at_period_end') ?? false;
   const cancelAt = params.optionalInt('cancel_at');
-  const collectionMethod = params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']) ?? 'charge_automatically';
+  const collectionMethod =
+    params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']) ??
+    'charge_automatically';
   const daysUntilDue = params.optionalInt('days_until_due', { min: 0 });
   if (collectionMethod === 'send_invoice' && daysUntilDue === undefined) throw missingParam('days_until_due');
   const offSession = params.optionalBool('off_session') ?? false;
   const paymentSettings = params.optionalObject('payment_settings');
-  const saveDefault = paymentSettings?.optionalEnum('save_default_payment_method', ['off', 'on_subscription']);
+  const saveDefault = paymentSettings?.optionalEnum('save_default_payment_method', [
+    'off',
+    'on_subscription',
+  ]);
   paymentSettings?.accept('payment_method_types', 'payment_method_options');
   paymentSettings?.done();
   const trialSettings = params.optionalObject('trial_settings');
   const endBehavior = trialSettings?.optionalObject('end_behavior');
-  const missingPm = endBehavior?.optionalEnum('missing_payment_method', ['cancel', 'create_invoice', 'pause']);
+  const missingPm = endBehavior?.optionalEnum('missing_payment_method', [
+    'cancel',
+    'create_invoice',
+    'pause',
+  ]);
   endBehavior?.done();
   trialSettings?.done();
   const automaticTax = params.optionalObject('automatic_tax');
   if (automaticTax?.optionalBool('enabled')) {
-    throw invalidRequest('Stripe Tax (automatic_tax) is not simulated; use tax_rates or default_tax_rates.', 'automatic_tax[enabled]');
+    throw invalidRequest(
+      'Stripe Tax (automatic_tax) is not simulated; use tax_rates or default_tax_rates.',
+      'automatic_tax[enabled]',
+    );
   }
   automaticTax?.accept('liability');
   automaticTax?.done();
@@ -279,17 +345,35 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
   const discounts = readDiscounts(sim, params, customer.id) ?? [];
   const description = params.optionalString('description') ?? null;
   const metadata = params.metadataPatch() ?? {};
-  params.accept('expand', 'default_source', 'pending_invoice_item_interval', 'application_fee_percent', 'on_behalf_of', 'transfer_data', 'invoice_settings', 'add_invoice_items', 'currency');
+  params.accept(
+    'expand',
+    'default_source',
+    'pending_invoice_item_interval',
+    'application_fee_percent',
+    'on_behalf_of',
+    'transfer_data',
+    'invoice_settings',
+    'add_invoice_items',
+    'currency',
+  );
   params.done();
 
   const predictedPm = defaultPm ?? idOf(customer.invoice_settings.default_payment_method as string | null);
   if (paymentBehavior === 'error_if_incomplete' && !trialEnd && collectionMethod === 'charge_automatically') {
     const prediction = predictPayment(sim, predictedPm);
     if (prediction === 'none') {
-      throw invalidRequest('This customer has no attached payment source or default payment method.', undefined, 'resource_missing');
+      throw invalidRequest(
+        'This customer has no attached payment source or default payment method.',
+        undefined,
+        'resource_missing',
+      );
     }
     if (prediction === 'action') {
-      throw cardDeclined({ code: 'authentication_required', declineCode: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' });
+      throw cardDeclined({
+        code: 'authentication_required',
+        declineCode: 'authentication_required',
+        message: 'Your card was declined. This transaction requires authentication.',
+      });
     }
     if (prediction !== 'ok') throw cardDeclined(prediction);
   }
@@ -315,7 +399,12 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
     cancel_at: cancelAt ?? (cancelAtPeriodEnd ? period.end : null),
     cancel_at_period_end: cancelAtPeriodEnd,
     canceled_at: cancelAtPeriodEnd || cancelAt ? now : null,
-    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: cancelAtPeriodEnd || cancelAt ? 'cancellation_requested' : null },
+    cancellation_details: {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: cancelAtPeriodEnd || cancelAt ? 'cancellation_requested' : null,
+    },
     collection_method: collectionMethod,
     created: now,
     currency: first.currency,
@@ -328,7 +417,13 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
     description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: { object: 'list', data: [], has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -351,12 +446,15 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
     test_clock: domain,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: missingPm ?? 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: missingPm ?? 'create_invoice' },
+    },
     trial_start: trialEnd ? now : null,
   };
   sub.items.data = specs.map((spec) => {
     const item = newSubscriptionItem(sim, sub, spec, period, domain);
-    if (trialEnd) item.current_trial = { end_date: trialEnd, start_date: now } as Stripe.SubscriptionItem.CurrentTrial;
+    if (trialEnd)
+      item.current_trial = { end_date: trialEnd, start_date: now } as Stripe.SubscriptionItem.CurrentTrial;
     return item;
   });
   for (const entry of discounts) {
@@ -385,18 +483,18 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
         ? periodLines(sim, sub, sub.items.data, period, () => 0)
         : periodLines(sim, sub, sub.items.data, period);
   const collectNow = paymentBehavior !== 'default_incomplete';
-  const { invoice, outcome } = invoiceSubscription(sim, sub, {
+  const { outcome } = invoiceSubscription(sim, sub, {
     reason: 'subscription_create',
     lines,
     period,
     domain,
-    immediate: true,
-    offSession: !collectNow || offSession,
+    immediate: collectNow,
+    offSession,
     includePending: true,
-    ...(collectNow ? {} : {}),
   });
-  void invoice;
-  settleNewSubscription(sim, sub, outcome, trialEnd !== null, domain);
+  if (!collectNow)
+    finalizeInvoice(sim, sim.store.get<Stripe.Invoice>('invoice', sub.latest_invoice as string), domain);
+  settleNewSubscription(sim, sub, outcome, trialEnd !== null);
   sim.store.insert(sub);
   sim.emit('customer.subscription.created', sub, undefined, domain);
   return sub;
@@ -419,7 +517,6 @@ function settleNewSubscription(
   sub: Stripe.Subscription,
   outcome: PaymentOutcome | null,
   trialing: boolean,
-  domain: string | null,
 ): void {
   const invoice = sim.store.get<Stripe.Invoice>('invoice', sub.latest_invoice as string);
   if (trialing) {
@@ -428,13 +525,15 @@ function settleNewSubscription(
   }
   if (invoice.status === 'paid') {
     sub.status = 'active';
-    if (outcome?.kind === 'succeeded' && sub.payment_settings?.save_default_payment_method === 'on_subscription') {
+    if (
+      outcome?.kind === 'succeeded' &&
+      sub.payment_settings?.save_default_payment_method === 'on_subscription'
+    ) {
       sub.default_payment_method = outcome.charge.payment_method;
     }
     return;
   }
   sub.status = sub.collection_method === 'send_invoice' ? 'active' : 'incomplete';
-  void domain;
 }
 
 function requireLiveSubscription(sim: SimContext, id: string): Stripe.Subscription {
@@ -462,7 +561,8 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
 
   const itemParams = params.optionalArray('items') ?? [];
   const specs = itemParams.map((p, i) => readItemSpec(sim, p, i));
-  const prorationBehavior: ProrationBehavior = params.optionalEnum('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
+  const prorationBehavior: ProrationBehavior =
+    params.optionalEnum('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
   const prorationDate = params.optionalInt('proration_date') ?? now;
   if (prorationDate < period.start || prorationDate > period.end) {
     throw invalidRequest('proration_date must be within the current billing period.', 'proration_date');
@@ -476,7 +576,9 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   const pauseResumesAt = pauseParams?.optionalInt('resumes_at');
   pauseParams?.done();
   const pmRaw = params.nullableString('default_payment_method');
-  const defaultPm = pmRaw ? requireOwnedPaymentMethod(sim, customerId, pmRaw, 'default_payment_method') : pmRaw;
+  const defaultPm = pmRaw
+    ? requireOwnedPaymentMethod(sim, customerId, pmRaw, 'default_payment_method')
+    : pmRaw;
   const defaultTaxRates = readTaxRates(sim, params, 'default_tax_rates');
   const trialEndRaw = params.optionalString('trial_end');
   const anchorRaw = params.optionalEnum('billing_cycle_anchor', ['now', 'unchanged']);
@@ -486,12 +588,28 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   const discounts = readDiscounts(sim, params, customerId);
   const offSession = params.optionalBool('off_session') ?? false;
   const paymentSettings = params.optionalObject('payment_settings');
-  const saveDefault = paymentSettings?.optionalEnum('save_default_payment_method', ['off', 'on_subscription']);
+  const saveDefault = paymentSettings?.optionalEnum('save_default_payment_method', [
+    'off',
+    'on_subscription',
+  ]);
   paymentSettings?.accept('payment_method_types', 'payment_method_options');
   paymentSettings?.done();
   const collectionMethod = params.optionalEnum('collection_method', ['charge_automatically', 'send_invoice']);
   const daysUntilDue = params.optionalInt('days_until_due', { min: 0 });
-  params.accept('expand', 'trial_from_plan', 'default_source', 'automatic_tax', 'billing_thresholds', 'invoice_settings', 'add_invoice_items', 'trial_settings', 'pending_invoice_item_interval', 'on_behalf_of', 'transfer_data', 'application_fee_percent');
+  params.accept(
+    'expand',
+    'trial_from_plan',
+    'default_source',
+    'automatic_tax',
+    'billing_thresholds',
+    'invoice_settings',
+    'add_invoice_items',
+    'trial_settings',
+    'pending_invoice_item_interval',
+    'on_behalf_of',
+    'transfer_data',
+    'application_fee_percent',
+  );
   params.done();
 
   // Work out the item changes before touching anything, so a refused change changes nothing.
@@ -500,12 +618,20 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   for (const [i, spec] of specs.entries()) {
     if (spec.id) {
       const existing = sub.items.data.find((item) => item.id === spec.id);
-      if (!existing) throw invalidRequest(`No such subscription item: '${spec.id}'`, `items[${i}][id]`, 'resource_missing');
+      if (!existing)
+        throw invalidRequest(
+          `No such subscription item: '${spec.id}'`,
+          `items[${i}][id]`,
+          'resource_missing',
+        );
       const price = spec.price ?? existing.price;
       const quantity = spec.quantity === -1 ? (existing.quantity ?? 1) : spec.quantity;
       nextItems.push({ existing, spec: { ...spec, price, quantity }, deleted: spec.deleted === true });
     } else {
-      nextItems.push({ spec: { ...spec, quantity: spec.quantity === -1 ? 1 : spec.quantity }, deleted: false });
+      nextItems.push({
+        spec: { ...spec, quantity: spec.quantity === -1 ? 1 : spec.quantity },
+        deleted: false,
+      });
     }
   }
   const newFirstPrice = nextItems.find((n) => !n.deleted)?.spec.price ?? sub.items.data[0]!.price;
@@ -513,14 +639,35 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   const newInterval = `${newFirstPrice.recurring?.interval}/${newFirstPrice.recurring?.interval_count}`;
   const resetCycle = (nextItems.length > 0 && oldInterval !== newInterval) || anchorRaw === 'now';
   const itemsChangeMoney = nextItems.some(
-    (n) => n.deleted || !n.existing || n.existing.price.id !== n.spec.price.id || (n.existing.quantity ?? 1) !== n.spec.quantity,
+    (n) =>
+      n.deleted ||
+      !n.existing ||
+      n.existing.price.id !== n.spec.price.id ||
+      (n.existing.quantity ?? 1) !== n.spec.quantity,
   );
-  const willInvoiceNow = sub.status !== 'trialing' && itemsChangeMoney && (resetCycle || prorationBehavior === 'always_invoice');
-  if (willInvoiceNow && (paymentBehavior === 'error_if_incomplete' || paymentBehavior === 'pending_if_incomplete')) {
-    const prediction = predictPayment(sim, defaultPm ?? idOf(sub.default_payment_method as string | null) ?? idOf(sim.store.find<Stripe.Customer>(customerId)?.invoice_settings.default_payment_method as string | null));
+  const willInvoiceNow =
+    sub.status !== 'trialing' && itemsChangeMoney && (resetCycle || prorationBehavior === 'always_invoice');
+  if (
+    willInvoiceNow &&
+    (paymentBehavior === 'error_if_incomplete' || paymentBehavior === 'pending_if_incomplete')
+  ) {
+    const prediction = predictPayment(
+      sim,
+      defaultPm ??
+        idOf(sub.default_payment_method as string | null) ??
+        idOf(
+          sim.store.find<Stripe.Customer>(customerId)?.invoice_settings.default_payment_method as
+            | string
+            | null,
+        ),
+    );
     if (prediction !== 'ok') {
       if (prediction === 'none' || prediction === 'action') {
-        throw cardDeclined({ code: 'authentication_required', declineCode: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' });
+        throw cardDeclined({
+          code: 'authentication_required',
+          declineCode: 'authentication_required',
+          message: 'Your card was declined. This transaction requires authentication.',
+        });
       }
       throw cardDeclined(prediction);
     }
@@ -533,7 +680,13 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     sub.cancel_at = cancelAtPeriodEnd ? period.end : null;
     sub.canceled_at = cancelAtPeriodEnd ? now : null;
     sub.cancellation_details = cancelAtPeriodEnd
-      ? { comment: null, feedback: null, feedback_option: null, ...sub.cancellation_details, reason: 'cancellation_requested' }
+      ? {
+          comment: null,
+          feedback: null,
+          feedback_option: null,
+          ...sub.cancellation_details,
+          reason: 'cancellation_requested',
+        }
       : { comment: null, feedback: null, feedback_option: null, reason: null };
   }
   if (cancelAtRaw !== undefined) {
@@ -543,7 +696,8 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
       sub.canceled_at = null;
     } else {
       const at = Number(cancelAtRaw);
-      if (!Number.isInteger(at) || at <= now) throw invalidRequest('cancel_at must be a Unix timestamp in the future.', 'cancel_at');
+      if (!Number.isInteger(at) || at <= now)
+        throw invalidRequest('cancel_at must be a Unix timestamp in the future.', 'cancel_at');
       sub.cancel_at = at;
       sub.cancel_at_period_end = at === period.end;
       sub.canceled_at = now;
@@ -563,7 +717,9 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   if (collectionMethod) sub.collection_method = collectionMethod;
   if (daysUntilDue !== undefined) sub.days_until_due = daysUntilDue;
   if (discounts) {
-    sub.discounts = discounts.map((entry) => createDiscount(sim, { ...entry, customer: customerId, subscription: sub.id, domain }).id);
+    sub.discounts = discounts.map(
+      (entry) => createDiscount(sim, { ...entry, customer: customerId, subscription: sub.id, domain }).id,
+    );
   }
 
   // Items and what they cost.
@@ -571,30 +727,59 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   if (resetCycle) newPeriod = { start: now, end: periodEndFrom(now, now, newFirstPrice) };
   for (const next of nextItems) {
     if (next.existing && next.deleted) {
-      changes.push({ before: { item: next.existing, price: next.existing.price, quantity: next.existing.quantity ?? 1 } });
+      changes.push({
+        before: { item: next.existing, price: next.existing.price, quantity: next.existing.quantity ?? 1 },
+      });
       sub.items.data = sub.items.data.filter((item) => item.id !== next.existing!.id);
       sim.store.remove(next.existing.id);
       continue;
     }
     if (next.existing) {
-      const changed = next.existing.price.id !== next.spec.price.id || (next.existing.quantity ?? 1) !== next.spec.quantity;
+      const changed =
+        next.existing.price.id !== next.spec.price.id || (next.existing.quantity ?? 1) !== next.spec.quantity;
       if (changed) {
         changes.push({
-          before: { item: structuredClone(next.existing), price: next.existing.price, quantity: next.existing.quantity ?? 1 },
-          after: { itemId: next.existing.id, price: next.spec.price, quantity: next.spec.quantity, taxRates: next.existing.tax_rates ?? [] },
+          before: {
+            item: structuredClone(next.existing),
+            price: next.existing.price,
+            quantity: next.existing.quantity ?? 1,
+          },
+          after: {
+            itemId: next.existing.id,
+            price: next.spec.price,
+            quantity: next.spec.quantity,
+            taxRates: next.existing.tax_rates ?? [],
+          },
         });
         next.existing.price = structuredClone(next.spec.price);
-        next.existing.plan = sim.store.find<Stripe.SubscriptionItem>(next.existing.id)?.plan ?? next.existing.plan;
-        next.existing.plan = { ...next.existing.plan, id: next.spec.price.id, amount: next.spec.price.unit_amount, amount_decimal: next.spec.price.unit_amount_decimal, interval: (next.spec.price.recurring?.interval ?? 'month') as Stripe.Plan.Interval, interval_count: next.spec.price.recurring?.interval_count ?? 1, product: next.spec.price.product as string };
+        next.existing.plan =
+          sim.store.find<Stripe.SubscriptionItem>(next.existing.id)?.plan ?? next.existing.plan;
+        next.existing.plan = {
+          ...next.existing.plan,
+          id: next.spec.price.id,
+          amount: next.spec.price.unit_amount,
+          amount_decimal: next.spec.price.unit_amount_decimal,
+          interval: (next.spec.price.recurring?.interval ?? 'month') as Stripe.Plan.Interval,
+          interval_count: next.spec.price.recurring?.interval_count ?? 1,
+          product: next.spec.price.product as string,
+        };
         next.existing.quantity = next.spec.quantity;
       }
       if (next.spec.taxRates.length > 0) next.existing.tax_rates = next.spec.taxRates;
-      if (Object.keys(next.spec.metadata).length > 0) next.existing.metadata = { ...next.existing.metadata, ...next.spec.metadata };
+      if (Object.keys(next.spec.metadata).length > 0)
+        next.existing.metadata = { ...next.existing.metadata, ...next.spec.metadata };
       continue;
     }
     const item = newSubscriptionItem(sim, sub, next.spec, newPeriod, domain);
     sub.items.data.push(item);
-    changes.push({ after: { itemId: item.id, price: next.spec.price, quantity: next.spec.quantity, taxRates: next.spec.taxRates } });
+    changes.push({
+      after: {
+        itemId: item.id,
+        price: next.spec.price,
+        quantity: next.spec.quantity,
+        taxRates: next.spec.taxRates,
+      },
+    });
   }
   if (resetCycle) {
     sub.billing_cycle_anchor = now;
@@ -611,7 +796,11 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     immediateTrialEnd = true;
   } else if (trialEndRaw && trialEndRaw !== 'now') {
     const at = Number(trialEndRaw);
-    if (!Number.isInteger(at) || at <= now) throw invalidRequest('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
+    if (!Number.isInteger(at) || at <= now)
+      throw invalidRequest(
+        'Invalid timestamp: must be an integer Unix timestamp in the future.',
+        'trial_end',
+      );
     sub.trial_end = at;
     if (sub.status === 'trialing') {
       for (const item of sub.items.data) item.current_period_end = at;
@@ -619,11 +808,13 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   }
 
   const changesAttr = changedAttributes(before, sub);
-  if (Object.keys(changesAttr).length > 0) sim.emit('customer.subscription.updated', sub, changesAttr, domain);
+  if (Object.keys(changesAttr).length > 0)
+    sim.emit('customer.subscription.updated', sub, changesAttr, domain);
   if (before.pause_collection && !sub.pause_collection && before.status !== 'paused') {
     // Collection resumed: nothing else to do; Stripe sends only customer.subscription.updated.
   }
-  if (defaultPm && defaultPm !== before.default_payment_method) onDefaultPaymentMethodChanged(sim, customerId, domain);
+  if (defaultPm && defaultPm !== before.default_payment_method)
+    onDefaultPaymentMethodChanged(sim, customerId, domain);
 
   if (immediateTrialEnd) {
     endTrial(sim, sub, domain);
@@ -635,9 +826,15 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   }
 
   if (sub.status === 'trialing' || changes.length === 0) return sub;
-  const credits = prorationBehavior === 'none' ? [] : prorationLines(sim, sub, changes, resetCycle ? now : prorationDate, period);
+  const credits =
+    prorationBehavior === 'none'
+      ? []
+      : prorationLines(sim, sub, changes, resetCycle ? now : prorationDate, period);
   if (resetCycle) {
-    const lines = [...credits.filter((l) => l.amount < 0), ...periodLines(sim, sub, sub.items.data, newPeriod)];
+    const lines = [
+      ...credits.filter((l) => l.amount < 0),
+      ...periodLines(sim, sub, sub.items.data, newPeriod),
+    ];
     invoiceSubscription(sim, sub, {
       reason: 'subscription_update',
       lines,
@@ -668,13 +865,21 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   return sub;
 }
 
-function updateEndedSubscription(sim: SimContext, sub: Stripe.Subscription, params: Params, domain: string | null): Stripe.Subscription {
+function updateEndedSubscription(
+  sim: SimContext,
+  sub: Stripe.Subscription,
+  params: Params,
+  domain: string | null,
+): Stripe.Subscription {
   const cancellation = readCancellationDetails(params);
   const metadata = params.metadataPatch(sub.metadata);
   params.accept('expand');
   for (const key of Object.keys(params.raw)) {
     if (!['cancellation_details', 'metadata', 'expand'].includes(key)) {
-      throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', key);
+      throw invalidRequest(
+        'A canceled subscription can only update its cancellation_details and metadata.',
+        key,
+      );
     }
   }
   const before = snapshot(sub);
@@ -692,7 +897,11 @@ function cancel(sim: SimContext, id: string, params: Params): Stripe.Subscriptio
   const cancellation = readCancellationDetails(params);
   params.done();
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
-    throw invalidRequest(`This subscription is already canceled and cannot be canceled again.`, undefined, 'resource_missing');
+    throw invalidRequest(
+      `This subscription is already canceled and cannot be canceled again.`,
+      undefined,
+      'resource_missing',
+    );
   }
   cancelSubscriptionNow(sim, sub, {
     prorate,
@@ -709,7 +918,11 @@ function pause(sim: SimContext, id: string, params: Params): Stripe.Subscription
   params.accept('bill_for', 'invoicing_behavior', 'type');
   params.done();
   if (!['active', 'trialing', 'past_due'].includes(sub.status)) {
-    throw invalidRequest(`A subscription with status ${sub.status} cannot be paused.`, undefined, 'subscription_status_invalid');
+    throw invalidRequest(
+      `A subscription with status ${sub.status} cannot be paused.`,
+      undefined,
+      'subscription_status_invalid',
+    );
   }
   const domain = sim.domainOfCustomer(idOf(sub.customer as string));
   const before = snapshot(sub);
@@ -725,7 +938,11 @@ function resume(sim: SimContext, id: string, params: Params): Stripe.Subscriptio
   params.accept('proration_behavior', 'proration_date', 'payment_behavior');
   params.done();
   if (sub.status !== 'paused') {
-    throw invalidRequest('Only a paused subscription can be resumed. To resume collection, unset pause_collection instead.', undefined, 'subscription_status_invalid');
+    throw invalidRequest(
+      'Only a paused subscription can be resumed. To resume collection, unset pause_collection instead.',
+      undefined,
+      'subscription_status_invalid',
+    );
   }
   const domain = sim.domainOfCustomer(idOf(sub.customer as string));
   const now = sim.now(domain);

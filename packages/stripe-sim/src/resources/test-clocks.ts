@@ -47,7 +47,11 @@ export function testClockRoutes(scheduler: Scheduler): Route[] {
       method: 'GET',
       pattern: '/v1/test_helpers/test_clocks',
       handler: (ctx) => {
-        const page = paginate(ctx, ctx.sim.store.all<Stripe.TestHelpers.TestClock>('test_helpers.test_clock'), '/v1/test_helpers/test_clocks');
+        const page = paginate(
+          ctx,
+          ctx.sim.store.all<Stripe.TestHelpers.TestClock>('test_helpers.test_clock'),
+          '/v1/test_helpers/test_clocks',
+        );
         ctx.params.done();
         return page;
       },
@@ -56,7 +60,11 @@ export function testClockRoutes(scheduler: Scheduler): Route[] {
       method: 'DELETE',
       pattern: '/v1/test_helpers/test_clocks/:id',
       handler: ({ sim, path }) => {
-        const clock = sim.store.get<Stripe.TestHelpers.TestClock>('test_helpers.test_clock', path.id!, 'test_clock');
+        const clock = sim.store.get<Stripe.TestHelpers.TestClock>(
+          'test_helpers.test_clock',
+          path.id!,
+          'test_clock',
+        );
         sim.store.remove(clock.id);
         sim.emit('test_helpers.test_clock.deleted', clock);
         return { id: clock.id, object: 'test_helpers.test_clock', deleted: true };
@@ -66,7 +74,11 @@ export function testClockRoutes(scheduler: Scheduler): Route[] {
       method: 'POST',
       pattern: '/v1/test_helpers/test_clocks/:id/advance',
       handler: ({ sim, path, params }) => {
-        const clock = sim.store.get<Stripe.TestHelpers.TestClock>('test_helpers.test_clock', path.id!, 'test_clock');
+        const clock = sim.store.get<Stripe.TestHelpers.TestClock>(
+          'test_helpers.test_clock',
+          path.id!,
+          'test_clock',
+        );
         const target = params.int('frozen_time');
         params.done();
         if (target <= clock.frozen_time) {
