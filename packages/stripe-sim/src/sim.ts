@@ -26,7 +26,7 @@ import {
   StripeSimError,
   unrecognizedUrl,
 } from './errors.js';
-import { decodeForm } from './http/form-decode.js';
+import { decodeForm, type FormObject } from './http/form-decode.js';
 import { createMswHandlers } from './http/msw-handlers.js';
 import { toNodeListener } from './http/node-server.js';
 import { Params } from './http/params.js';
@@ -207,7 +207,7 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
         const result = await matched.route.handler({ sim, params, path: matched.path, expand });
         body = JSON.stringify(renderResult(sim, result, expand), null, 2);
       } catch (error) {
-        const simError = error instanceof StripeSimError ? error : internalError(error);
+        const simError = asReferenceError(error instanceof StripeSimError ? error : internalError(error), form);
         status = simError.statusCode;
         body = JSON.stringify(simError.toJSON(), null, 2);
       } finally {
@@ -375,6 +375,26 @@ async function answerFault(
     if (request.signal.aborted) abort();
     request.signal.addEventListener('abort', abort, { once: true });
   });
+}
+
+/**
+ * Stripe answers 404 for a missing object named in the URL, but 400 for a missing object named by
+ * a request parameter (`customer`, `items[0][price]`): same error, other status.
+ */
+function asReferenceError(error: StripeSimError, form: FormObject): StripeSimError {
+  const param = error.body.param;
+  if (error.statusCode !== 404 || error.body.code !== 'resource_missing' || !param) return error;
+  return formHasPath(form, param) ? new StripeSimError(400, error.body) : error;
+}
+
+function formHasPath(form: FormObject, param: string): boolean {
+  const parts = param.replace(/\]/g, '').split('[');
+  let node: unknown = form;
+  for (const part of parts) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string';
 }
 
 function internalError(error: unknown): StripeSimError {

@@ -170,8 +170,9 @@ describe('refunds', () => {
     const { chargeId } = await customerWithPayment(sim);
 
     await expect(sim.stripe.refunds.create({ amount: 100 })).rejects.toMatchObject({ statusCode: 400 });
+    // A missing object named by a request parameter is a 400 (404 is for the object in the URL).
     await expect(sim.stripe.refunds.create({ charge: 'ch_missing' })).rejects.toMatchObject({
-      statusCode: 404,
+      statusCode: 400,
       code: 'resource_missing',
       param: 'charge',
     });

@@ -106,13 +106,30 @@ export function snapshot<T>(object: T): T {
   return structuredClone(object);
 }
 
-/** The top-level fields whose values changed, with their old values (Stripe's previous_attributes). */
+/**
+ * What changed, with the old values, as Stripe's previous_attributes shows it: top-level fields,
+ * and inside a plain hash (metadata, invoice_settings, ...) only the keys that changed (a key that
+ * was absent shows as null). Lists and arrays are given whole.
+ */
 export function changedAttributes(before: object, after: object): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changes[key] = a[key] ?? null;
+    const old = a[key];
+    const now = b[key];
+    if (JSON.stringify(old) === JSON.stringify(now)) continue;
+    changes[key] = isPlainHash(old) && isPlainHash(now) ? changedAttributes(old, now) : (old ?? null);
   }
   return changes;
+}
+
+function isPlainHash(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !('object' in value) &&
+    !('id' in value)
+  );
 }

@@ -19,6 +19,8 @@ export const INCLUDABLE: Record<string, readonly string[]> = {
   customer: ['sources', 'subscriptions', 'tax_ids', 'cash_balance', 'invoice_credit_balance'],
   invoice: ['confirmation_secret', 'payments'],
   charge: ['refunds'],
+  coupon: ['applies_to', 'currency_options'],
+  price: ['currency_options', 'tiers'],
 };
 
 /** Human names Stripe uses in "No such ..." messages, by id prefix. */
