@@ -207,7 +207,10 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
         const result = await matched.route.handler({ sim, params, path: matched.path, expand });
         body = JSON.stringify(renderResult(sim, result, expand), null, 2);
       } catch (error) {
-        const simError = asReferenceError(error instanceof StripeSimError ? error : internalError(error), form);
+        const simError = asReferenceError(
+          error instanceof StripeSimError ? error : internalError(error),
+          form,
+        );
         status = simError.statusCode;
         body = JSON.stringify(simError.toJSON(), null, 2);
       } finally {

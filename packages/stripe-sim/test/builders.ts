@@ -99,6 +99,8 @@ export async function latestInvoice(world: World, subscriptionId: string): Promi
   return world.stripe.invoices.retrieve(sub.latest_invoice as string);
 }
 
-export function eventTypes(world: World): string[] {
+/** Types of the events delivered so far, after waiting for deliveries still on their way. */
+export async function eventTypes(world: World): Promise<string[]> {
+  await world.sim.webhooks.flush();
   return world.received.map((e) => e.type);
 }

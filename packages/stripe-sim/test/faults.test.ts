@@ -18,7 +18,10 @@ describe('API faults', () => {
     const sim = createStripeSim();
     sim.faults.inject({ method: 'POST', path: '/v1/customers', kind: 500 });
     const stripe = clientWith(sim);
-    await expect(stripe.customers.create({})).rejects.toMatchObject({ type: 'StripeAPIError', statusCode: 500 });
+    await expect(stripe.customers.create({})).rejects.toMatchObject({
+      type: 'StripeAPIError',
+      statusCode: 500,
+    });
     await expect(stripe.customers.create({})).resolves.toMatchObject({ object: 'customer' });
     expect((await stripe.customers.list()).data).toHaveLength(1);
   });
@@ -27,7 +30,10 @@ describe('API faults', () => {
     const sim = createStripeSim();
     sim.faults.inject({ path: '/v1/products*', kind: 429, times: 2 });
     const stripe = clientWith(sim);
-    await expect(stripe.products.list()).rejects.toMatchObject({ type: 'StripeRateLimitError', code: 'rate_limit' });
+    await expect(stripe.products.list()).rejects.toMatchObject({
+      type: 'StripeRateLimitError',
+      code: 'rate_limit',
+    });
     await expect(stripe.products.list()).rejects.toMatchObject({ statusCode: 429 });
     await expect(stripe.products.list()).resolves.toMatchObject({ object: 'list' });
   });
@@ -51,7 +57,10 @@ describe('API faults', () => {
     const [created] = (await stripe.customers.list()).data;
     expect(created?.email).toBe('lost@example.com');
 
-    const replay = await stripe.customers.create({ email: 'lost@example.com' }, { idempotencyKey: 'signup-42' });
+    const replay = await stripe.customers.create(
+      { email: 'lost@example.com' },
+      { idempotencyKey: 'signup-42' },
+    );
     expect(replay.id).toBe(created!.id);
     expect((await stripe.customers.list()).data).toHaveLength(1);
   });

@@ -50,7 +50,10 @@ describe('ways in', () => {
   it('refuses requests without a test secret key, as Stripe does', async () => {
     const sim = createStripeSim();
     const live = new Stripe('sk_live_nope', { httpClient: Stripe.createFetchHttpClient(sim.fetch) });
-    await expect(live.customers.list()).rejects.toMatchObject({ type: 'StripeAuthenticationError', statusCode: 401 });
+    await expect(live.customers.list()).rejects.toMatchObject({
+      type: 'StripeAuthenticationError',
+      statusCode: 401,
+    });
     const response = await sim.fetch('https://api.stripe.com/v1/customers');
     expect(response.status).toBe(401);
   });
