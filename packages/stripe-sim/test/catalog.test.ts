@@ -1,14 +1,12 @@
 // The catalog through the real `stripe` client: products, prices, coupons, promotion codes and tax
 // rates, with Stripe's defaults, its refusals (same type, code, param and status) and its events.
 
-import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createStripeSim, type StripeSim } from '../src/index.js';
+import { stripeFixtures } from './fixtures/stripe-fixtures.js';
 
-const fixtures = JSON.parse(
-  readFileSync(new URL('../../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8'),
-) as { resources: Record<string, Record<string, unknown>> };
+const fixtures = stripeFixtures;
 
 function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';

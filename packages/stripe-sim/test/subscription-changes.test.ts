@@ -123,7 +123,9 @@ describe('pausing collection', () => {
     const { subscription } = await givenActiveSubscriber(world);
     expect((await world.stripe.subscriptions.pause(subscription.id)).status).toBe('paused');
     await world.sim.clock.advanceTo(halfway);
-    const resumed = await world.stripe.subscriptions.resume(subscription.id, { billing_cycle_anchor: 'now' });
+    const resumed = await world.stripe.subscriptions.resume(subscription.id, {
+      billing_cycle_anchor: { type: 'now' },
+    });
     expect(resumed).toMatchObject({ status: 'active', billing_cycle_anchor: halfway });
     expect((await latestInvoice(world, subscription.id)).total).toBe(1000);
     expect(await eventTypes(world)).toEqual(

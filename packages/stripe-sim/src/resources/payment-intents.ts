@@ -9,7 +9,7 @@ import type { Params } from '../http/params.js';
 import { paginate, type Route } from '../http/router.js';
 import { requireCustomer } from './customers.js';
 import { cardDeclined, resolvePaymentMethod } from './payment-methods.js';
-import { idOf, readCurrency, updateWithEvent } from './shared.js';
+import { idOf, readCurrency } from './shared.js';
 
 export const paymentIntentRoutes: Route[] = [
   { method: 'POST', pattern: '/v1/payment_intents', handler: ({ sim, params }) => create(sim, params) },
@@ -104,27 +104,22 @@ function update(sim: SimContext, id: string, params: Params): Stripe.PaymentInte
       'payment_intent_unexpected_state',
     );
   }
-  return updateWithEvent(
-    sim,
-    pi,
-    'payment_intent.updated' as string,
-    (target) => {
-      const amount = params.optionalInt('amount', { min: 50 });
-      if (amount !== undefined) target.amount = amount;
-      const pm = params.optionalString('payment_method');
-      if (pm) {
-        target.payment_method = resolvePaymentMethod(sim, pm, 'payment_method').id;
-        target.status = 'requires_confirmation';
-      }
-      const description = params.nullableString('description');
-      if (description !== undefined) target.description = description;
-      const metadata = params.metadataPatch(target.metadata);
-      if (metadata) target.metadata = metadata;
-      params.accept('receipt_email', 'setup_future_usage', 'payment_method_options');
-      params.done();
-    },
-    sim.domainOfCustomer(idOf(pi.customer as string | null)),
-  );
+  // Read everything first, so a refused request changes nothing; Stripe sends no event for an update.
+  const amount = params.optionalInt('amount', { min: 50 });
+  const pm = params.optionalString('payment_method');
+  const paymentMethod = pm ? resolvePaymentMethod(sim, pm, 'payment_method').id : undefined;
+  const description = params.nullableString('description');
+  const metadata = params.metadataPatch(pi.metadata);
+  params.accept('receipt_email', 'setup_future_usage', 'payment_method_options');
+  params.done();
+  if (amount !== undefined) pi.amount = amount;
+  if (paymentMethod) {
+    pi.payment_method = paymentMethod;
+    pi.status = 'requires_confirmation';
+  }
+  if (description !== undefined) pi.description = description;
+  if (metadata) pi.metadata = metadata;
+  return pi;
 }
 
 function confirm(sim: SimContext, id: string, params: Params): Stripe.PaymentIntent {

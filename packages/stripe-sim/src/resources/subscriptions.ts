@@ -581,6 +581,12 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     : pmRaw;
   const defaultTaxRates = readTaxRates(sim, params, 'default_tax_rates');
   const trialEndRaw = params.optionalString('trial_end');
+  if (trialEndRaw && trialEndRaw !== 'now' && !isFutureTimestamp(trialEndRaw, now)) {
+    throw invalidRequest('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
+  }
+  if (cancelAtRaw && !isFutureTimestamp(cancelAtRaw, now)) {
+    throw invalidRequest('cancel_at must be a Unix timestamp in the future.', 'cancel_at');
+  }
   const anchorRaw = params.optionalEnum('billing_cycle_anchor', ['now', 'unchanged']);
   const cancellation = readCancellationDetails(params);
   const description = params.nullableString('description');
@@ -696,8 +702,6 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
       sub.canceled_at = null;
     } else {
       const at = Number(cancelAtRaw);
-      if (!Number.isInteger(at) || at <= now)
-        throw invalidRequest('cancel_at must be a Unix timestamp in the future.', 'cancel_at');
       sub.cancel_at = at;
       sub.cancel_at_period_end = at === period.end;
       sub.canceled_at = now;
@@ -796,11 +800,6 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     immediateTrialEnd = true;
   } else if (trialEndRaw && trialEndRaw !== 'now') {
     const at = Number(trialEndRaw);
-    if (!Number.isInteger(at) || at <= now)
-      throw invalidRequest(
-        'Invalid timestamp: must be an integer Unix timestamp in the future.',
-        'trial_end',
-      );
     sub.trial_end = at;
     if (sub.status === 'trialing') {
       for (const item of sub.items.data) item.current_period_end = at;
@@ -863,6 +862,10 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     createPendingItems(sim, sub, credits, domain);
   }
   return sub;
+}
+
+function isFutureTimestamp(value: string, now: number): boolean {
+  return /^\d+$/.test(value) && Number(value) > now;
 }
 
 function updateEndedSubscription(
@@ -934,7 +937,15 @@ function pause(sim: SimContext, id: string, params: Params): Stripe.Subscription
 
 function resume(sim: SimContext, id: string, params: Params): Stripe.Subscription {
   const sub = requireLiveSubscription(sim, id);
-  const anchor = params.optionalEnum('billing_cycle_anchor', ['now', 'unchanged']) ?? 'now';
+  // The 2026 API takes billing_cycle_anchor[type]; a bare string is accepted as well.
+  const anchorValue = params.value('billing_cycle_anchor');
+  const anchorParams =
+    typeof anchorValue === 'string' ? undefined : params.optionalObject('billing_cycle_anchor');
+  const anchor =
+    (anchorParams
+      ? anchorParams.optionalEnum('type', ['now', 'unchanged'])
+      : params.optionalEnum('billing_cycle_anchor', ['now', 'unchanged'])) ?? 'now';
+  anchorParams?.done();
   params.accept('proration_behavior', 'proration_date', 'payment_behavior');
   params.done();
   if (sub.status !== 'paused') {

@@ -87,6 +87,22 @@ const priceDetails = (resource: string, at: string): KnownDifference =>
       `'price_details'; the fixture's example has that type but omits the details.`,
   );
 
+/** The fixtures' wallet example is `{ dynamic_last4, type: 'link' }`, with no per-wallet hash. */
+const walletHash = (resource: string, at: string, wallet: string): KnownDifference =>
+  typesHave(
+    resource,
+    `${at}.${wallet}`,
+    `Types: \`Wallet.${wallet}?: ${wallet === 'apple_pay' ? 'ApplePay' : wallet}\`, set when \`wallet.type\` is '${wallet}'; the fixture's example wallet is a Link one, which has no hash.`,
+  );
+
+/** `next_action: { type }` in the fixtures; Stripe.js's payload is typed but optional. */
+const useStripeSdk = (resource: string): KnownDifference =>
+  typesHave(
+    resource,
+    'next_action.use_stripe_sdk',
+    `Types: \`NextAction.use_stripe_sdk?: UseStripeSdk\` ("only intended to be used by Stripe.js"), sent with \`next_action.type\` 'use_stripe_sdk' for 3D Secure; the fixture shows only \`type\`.`,
+  );
+
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   // ── customer ──────────────────────────────────────────────────────────────────────────────────
   ...shippingKeys('customer', 'shipping'),
@@ -107,6 +123,10 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     'payment_method_options.card',
     'The fixture shows `payment_method_options: {}`; types: `SetupIntent.PaymentMethodOptions.card?: Card` ({ mandate_options, network, request_three_d_secure }), present for card setups.',
   ),
+  useStripeSdk('setup_intent'),
+
+  // ── payment_method ────────────────────────────────────────────────────────────────────────────
+  walletHash('payment_method', 'card.wallet', 'apple_pay'),
 
   // ── product ───────────────────────────────────────────────────────────────────────────────────
   typesHave(
@@ -188,6 +208,17 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     'payment_method_options.card',
     'The fixture shows `payment_method_options: {}`; types: `PaymentIntent.PaymentMethodOptions.card?: Card`, present for card payments.',
   ),
+  useStripeSdk('payment_intent'),
+  // The fixture's `last_payment_error` is `{ type }` only; a card decline fills the optional keys of
+  // PaymentIntent.LastPaymentError (advice_code?, charge?, code?, decline_code?, doc_url?, message?,
+  // param?, payment_method?, ...).
+  ...(['charge', 'code', 'decline_code', 'doc_url', 'message', 'payment_method'] as const).map((key) =>
+    typesHave(
+      'payment_intent',
+      `last_payment_error.${key}`,
+      `Types: \`PaymentIntent.LastPaymentError.${key}?\`, set on a card decline; the fixture's error example has only \`type\`.`,
+    ),
+  ),
 
   // ── charge ────────────────────────────────────────────────────────────────────────────────────
   includable(
@@ -207,6 +238,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     'outcome.risk_score',
     'Types: `Charge.Outcome.risk_score?: number` (Radar for Fraud Teams); the fixture example lacks it. Kept: harmless and useful to tests of risk handling.',
   ),
+  walletHash('charge', 'payment_method_details.card.wallet', 'apple_pay'),
   typesHave(
     'charge',
     'payment_method_details.card.electronic_commerce_indicator',
