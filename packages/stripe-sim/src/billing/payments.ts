@@ -275,6 +275,11 @@ function createCharge(
         electronic_commerce_indicator: null,
         exp_month: pm.card?.exp_month ?? 12,
         exp_year: pm.card?.exp_year ?? 2030,
+        extended_authorization: { status: 'disabled' },
+        incremental_authorization: { status: 'unavailable' },
+        multicapture: { status: 'unavailable' },
+        network_token: { used: false },
+        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
         fingerprint: pm.card?.fingerprint ?? null,
         funding: pm.card?.funding ?? null,
         installments: null,
@@ -286,7 +291,11 @@ function createCharge(
         three_d_secure: sim.authenticatedIntents.has(pi.id)
           ? ({
               authentication_flow: 'challenge',
+              electronic_commerce_indicator: '05',
+              exemption_indicator: null,
               result: 'authenticated',
+              result_reason: null,
+              transaction_id: newId('3ds', 20).slice(4),
               version: '2.2.0',
             } as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure)
           : null,

@@ -121,7 +121,9 @@ function subscriptionTasks(sim: SimContext, sub: Stripe.Subscription, domain: st
       priority: 1,
       run: () => {
         sim.notices.add(upcomingKey);
-        sim.emit('invoice.upcoming', upcomingInvoice(sim, sub, domain), undefined, domain);
+        // Stripe documents that the invoice in invoice.upcoming has no id: it does not exist yet.
+        const { id: _previewId, ...preview } = upcomingInvoice(sim, sub, domain);
+        sim.emit('invoice.upcoming', preview, undefined, domain);
       },
     });
   }

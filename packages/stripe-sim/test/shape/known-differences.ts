@@ -10,7 +10,7 @@
 //   example, or only present in some states). The simulator sends it; the `extra` finding is fine.
 // - includable: the types mark the key optional and Stripe only sends it when it is expanded
 //   (`expand[]=...`). `onlyWhere` limits the entry to the objects it applies to.
-// - simulator-omits: a key the simulator deliberately leaves out (none at present).
+// - simulator-omits: a key the simulator deliberately leaves out, with the reason.
 //
 // Paths use `[]` for any array item (`lines.data[].pricing.price_details`). `onlyWhere`, when set, is
 // tested against the label of the object being checked (`webhookEndpoints.create we_...`,
@@ -163,6 +163,15 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     'subscription',
     'Types: `Stripe.Invoice` has no `subscription` (since 2025-03-31.basil it is `parent.subscription_details.subscription`); the fixture still lists it. Types win: the simulator omits it.',
   ),
+  {
+    resource: 'invoice',
+    path: 'id',
+    kind: 'missing',
+    category: 'simulator-omits',
+    reason:
+      "Only in invoice.upcoming: Stripe's event documentation says the invoice it carries has no id (it does not exist yet). The shared `Invoice` type still declares `id: string`, as it does not model that payload.",
+    onlyWhere: /^events\.list invoice\.upcoming /,
+  },
   includable(
     'invoice',
     'payments',

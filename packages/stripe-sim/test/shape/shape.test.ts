@@ -1,17 +1,17 @@
 // The shape check: every kind of object the simulator returns (and every event's `data.object`) is
 // compared, key by key and JSON type by JSON type, with Stripe's published example object of its
-// resource (fixtures3.json from stripe/openapi; see /work/shared/stripe/README.md). Differences the
-// pinned `stripe` types justify, or that the simulator makes on purpose, are listed with their reason
-// in known-differences.ts; anything else fails the test of its resource.
+// resource (fixtures3.json from stripe/openapi, vendored as ../fixtures/stripe-published-objects.json).
+// Differences the pinned `stripe` types justify, or that the simulator makes on purpose, are listed
+// with their reason in known-differences.ts; anything else fails the test of its resource.
 //
 // The simulator is driven only through the real `stripe` client. That client turns decimal strings
 // (`unit_amount_decimal`, `quantity_decimal`, ...) into `Decimal` objects, whose toJSON() gives the
 // wire string back, so every object is compared in its JSON form: what the simulator actually sent.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStripeSim } from '../../src/index.js';
+import { stripeFixtures } from '../fixtures/stripe-fixtures.js';
 import {
   compareShape,
   DEFAULT_FREE_FORM_PATHS,
@@ -26,12 +26,7 @@ import {
   knownDifferenceFor,
 } from './known-differences.js';
 
-const FIXTURES_PATH =
-  process.env.STRIPE_FIXTURES3 ??
-  fileURLToPath(new URL('../../../../../shared/stripe/fixtures3.json', import.meta.url));
-const fixtures: Record<string, unknown> | null = existsSync(FIXTURES_PATH)
-  ? (JSON.parse(readFileSync(FIXTURES_PATH, 'utf8')) as { resources: Record<string, unknown> }).resources
-  : null;
+const fixtures: Record<string, unknown> = stripeFixtures.resources;
 
 /** The resources the flow below must produce at least one of (fixture keys). */
 const RESOURCES = [
@@ -415,7 +410,7 @@ function check(
   object: Json,
   freeFormPaths: readonly string[] = DEFAULT_FREE_FORM_PATHS,
 ): Outcome {
-  if (fixtures?.[resource] === undefined) {
+  if (fixtures[resource] === undefined) {
     const finding: ShapeFinding = {
       path: '',
       kind: 'type',
@@ -466,7 +461,7 @@ function dataLabel(event: Sample): string {
 }
 
 // The flow runs while the file is collected, so that each event type gets its own test.
-const samples: Sample[] = fixtures ? await runFlow() : [];
+const samples: Sample[] = await runFlow();
 const direct = samples.filter((s) => s.resource !== 'event');
 const events = samples.filter((s) => s.resource === 'event');
 const eventTypes = [...new Set(events.map((s) => String(s.object.type)))].sort();
@@ -503,7 +498,7 @@ if (process.env.SHAPE_DUMP) {
   writeFileSync(process.env.SHAPE_DUMP, JSON.stringify([...all.values()], null, 2));
 }
 
-describe.skipIf(fixtures === null)("shape check against Stripe's published objects", () => {
+describe("shape check against Stripe's published objects", () => {
   it('the flow produced at least one object of every resource checked', () => {
     const produced = new Set(samples.map((s) => s.resource));
     expect(RESOURCES.filter((r) => !produced.has(r))).toEqual([]);
