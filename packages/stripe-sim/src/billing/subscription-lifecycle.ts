@@ -35,6 +35,14 @@ function intervalOf(price: Stripe.Price): { interval: Interval; count: number } 
   };
 }
 
+/** Moves every item into `period` (in classic billing mode the items share one period). */
+export function setPeriod(sub: Stripe.Subscription, period: { start: number; end: number }): void {
+  for (const item of sub.items.data) {
+    item.current_period_start = period.start;
+    item.current_period_end = period.end;
+  }
+}
+
 /** End of the billing period that starts at `start` for this price, counted from the anchor. */
 export function periodEndFrom(anchor: number, start: number, price: Stripe.Price): number {
   const { interval, count } = intervalOf(price);
@@ -514,12 +522,7 @@ export function renewSubscription(sim: SimContext, sub: Stripe.Subscription, dom
     end: periodEndFrom(sub.billing_cycle_anchor, period.end, sub.items.data[0]!.price),
   };
   const before = structuredClone(sub);
-  for (const item of sub.items.data) {
-    item.current_period_start = next.start;
-    item.current_period_end = next.end;
-    const stored = sim.store.find<Stripe.SubscriptionItem>(item.id);
-    if (stored && stored !== item) Object.assign(stored, structuredClone(item));
-  }
+  setPeriod(sub, next);
   invoiceSubscription(sim, sub, {
     reason: 'subscription_cycle',
     lines: periodLines(sim, sub, sub.items.data, next),
@@ -568,11 +571,8 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
   sub.status = 'active';
   sub.billing_cycle_anchor = now;
   sub.billing_cycle_anchor_config = null;
-  for (const item of sub.items.data) {
-    item.current_period_start = next.start;
-    item.current_period_end = next.end;
-    item.current_trial = null;
-  }
+  setPeriod(sub, next);
+  for (const item of sub.items.data) item.current_trial = null;
   invoiceSubscription(sim, sub, {
     reason: 'subscription_cycle',
     lines: periodLines(sim, sub, sub.items.data, next),

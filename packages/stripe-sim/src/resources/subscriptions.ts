@@ -21,6 +21,7 @@ import {
   periodLines,
   prorate,
   prorationLines,
+  setPeriod,
 } from '../billing/subscription-lifecycle.js';
 import { changedAttributes, type SimContext, snapshot } from '../engine/context.js';
 import { newId } from '../engine/store.js';
@@ -787,10 +788,7 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   }
   if (resetCycle) {
     sub.billing_cycle_anchor = now;
-    for (const item of sub.items.data) {
-      item.current_period_start = newPeriod.start;
-      item.current_period_end = newPeriod.end;
-    }
+    setPeriod(sub, newPeriod);
     if (sub.cancel_at_period_end) sub.cancel_at = newPeriod.end;
   }
 
@@ -963,10 +961,7 @@ function resume(sim: SimContext, id: string, params: Params): Stripe.Subscriptio
   if (anchor === 'now' || period.end <= now) {
     period = { start: now, end: periodEndFrom(now, now, sub.items.data[0]!.price) };
     sub.billing_cycle_anchor = now;
-    for (const item of sub.items.data) {
-      item.current_period_start = period.start;
-      item.current_period_end = period.end;
-    }
+    setPeriod(sub, period);
   }
   sim.emit('customer.subscription.updated', sub, changedAttributes(before, sub), domain);
   sim.emit('customer.subscription.resumed', sub, undefined, domain);
