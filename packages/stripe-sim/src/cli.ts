@@ -3,7 +3,7 @@
 
 import { createStripeSim } from './sim.js';
 
-const port = Number(process.env.PORT ?? process.argv[2] ?? 12111);
+const port = Number(process.argv[2] ?? process.env.PORT ?? 12111);
 const sim = createStripeSim();
 const server = await sim.listen(port, process.env.HOST ?? '127.0.0.1');
 process.stdout.write(

@@ -1,5 +1,8 @@
 // The real `stripe` client reaches the simulator three ways: in-process fetch, msw, and HTTP.
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +47,22 @@ describe('ways in', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+
+  it('runs as the billkit-stripe-sim command, serving the API on the port it prints', async () => {
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1]);
+      expect(port).toBeGreaterThan(0);
+      const stripe = new Stripe('sk_test_cli', { host: '127.0.0.1', port, protocol: 'http' });
+      expect((await stripe.customers.create({ name: 'From the CLI' })).name).toBe('From the CLI');
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 
