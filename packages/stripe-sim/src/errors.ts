@@ -123,3 +123,11 @@ export function idempotencyError(key: string): StripeSimError {
 export function stateError(message: string, code: string, param?: string): StripeSimError {
   return invalidRequest(message, param, code);
 }
+
+/** Stripe's 409 while another request with the same idempotency key is still being answered. */
+export function idempotencyKeyInUse(key: string): StripeSimError {
+  return new StripeSimError(409, {
+    type: 'idempotency_error',
+    message: `There is currently another in-progress request using this idempotent key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+  });
+}

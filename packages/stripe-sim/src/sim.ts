@@ -22,6 +22,7 @@ import {
   apiError,
   authenticationError,
   idempotencyError,
+  idempotencyKeyInUse,
   rateLimitError,
   StripeSimError,
   unrecognizedUrl,
@@ -145,6 +146,8 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
   registerResources({ router, scheduler });
   const faults = new FaultInjector();
   const idempotency = new Map<string, IdempotentEntry>();
+  /** Idempotency keys of requests still being answered: a second request with one gets a 409. */
+  const inFlight = new Set<string>();
   const inProcessTargets = new Set<string>();
 
   const makeDispatcher = (context: SimContext) => {
@@ -191,43 +194,54 @@ export function createStripeSim(options: StripeSimOptions = {}): StripeSim {
       }
     }
 
-    const form = decodeForm(method === 'POST' ? bodyText : url.search.slice(1));
-    const params = new Params(form);
-    const expand = params.optionalStringArray('expand') ?? [];
-    const matched = router.match(method, url.pathname);
-    let status = 200;
-    let body: string;
-    if (!matched) {
-      const error = unrecognizedUrl(method, url.pathname);
-      status = error.statusCode;
-      body = JSON.stringify(error.toJSON(), null, 2);
-    } else {
-      sim.request = { id: requestId, idempotencyKey };
-      try {
-        const result = await matched.route.handler({ sim, params, path: matched.path, expand });
-        body = JSON.stringify(renderResult(sim, result, expand), null, 2);
-      } catch (error) {
-        const simError = asReferenceError(
-          error instanceof StripeSimError ? error : internalError(error),
-          form,
-        );
-        status = simError.statusCode;
-        body = JSON.stringify(simError.toJSON(), null, 2);
-      } finally {
-        sim.request = null;
+    const claimed = method === 'POST' && idempotencyKey ? idempotencyKey : null;
+    if (claimed && inFlight.has(claimed)) return fail(idempotencyKeyInUse(claimed));
+    if (claimed) inFlight.add(claimed);
+    try {
+      return await answer();
+    } finally {
+      if (claimed) inFlight.delete(claimed);
+    }
+
+    async function answer(): Promise<Response> {
+      const form = decodeForm(method === 'POST' ? bodyText : url.search.slice(1));
+      const params = new Params(form);
+      const expand = params.optionalStringArray('expand') ?? [];
+      const matched = router.match(method, url.pathname);
+      let status = 200;
+      let body: string;
+      if (!matched) {
+        const error = unrecognizedUrl(method, url.pathname);
+        status = error.statusCode;
+        body = JSON.stringify(error.toJSON(), null, 2);
+      } else {
+        sim.request = { id: requestId, idempotencyKey };
+        try {
+          const result = await matched.route.handler({ sim, params, path: matched.path, expand });
+          body = JSON.stringify(renderResult(sim, result, expand), null, 2);
+        } catch (error) {
+          const simError = asReferenceError(
+            error instanceof StripeSimError ? error : internalError(error),
+            form,
+          );
+          status = simError.statusCode;
+          body = JSON.stringify(simError.toJSON(), null, 2);
+        } finally {
+          sim.request = null;
+        }
       }
+      // Stripe does not save the result of a request that failed validation or hit a 5xx.
+      if (method === 'POST' && idempotencyKey && status !== 400 && status < 500) {
+        idempotency.set(idempotencyKey, {
+          fingerprint,
+          status,
+          body,
+          expiresAt: Date.now() + IDEMPOTENCY_TTL_MS,
+        });
+      }
+      if (fault) return answerFault(fault.kind, request, fail);
+      return respond(status, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
     }
-    // Stripe does not save the result of a request that failed validation or hit a 5xx.
-    if (method === 'POST' && idempotencyKey && status !== 400 && status < 500) {
-      idempotency.set(idempotencyKey, {
-        fingerprint,
-        status,
-        body,
-        expiresAt: Date.now() + IDEMPOTENCY_TTL_MS,
-      });
-    }
-    if (fault) return answerFault(fault.kind, request, fail);
-    return respond(status, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   };
 
   const simFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>

@@ -65,6 +65,26 @@ describe('API faults', () => {
     expect((await stripe.customers.list()).data).toHaveLength(1);
   });
 
+  it('answers 409 to a second request with a key still in flight, and the retry gets the first answer', async () => {
+    const sim = createStripeSim();
+    const stripe = clientWith(sim, { maxNetworkRetries: 3 });
+    const created = await Promise.all(
+      Array.from({ length: 5 }, () => stripe.customers.create({ email: 'once@example.com' }, { idempotencyKey: 'same' })),
+    );
+    expect(new Set(created.map((c) => c.id)).size).toBe(1);
+    expect((await stripe.customers.list()).data).toHaveLength(1);
+    const raw = await Promise.all(
+      [1, 2].map(() =>
+        sim.fetch('https://api.stripe.com/v1/products', {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'p1', 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'name=Pro',
+        }),
+      ),
+    );
+    expect(raw.map((r) => r.status).sort()).toEqual([200, 409]);
+  });
+
   it('refuses an idempotency key reused with other parameters', async () => {
     const sim = createStripeSim();
     const stripe = clientWith(sim);

@@ -1,0 +1,57 @@
+// @billkit/core: the billing engine and its ports. This file is the public API and nothing else.
+
+export type { AccessDecision, AccessReason } from './access/access.js';
+export { decideAccess } from './access/access.js';
+export type {
+  Catalog,
+  CatalogDefinition,
+  Interval,
+  PlanDefinition,
+  PlanPriceDefinition,
+} from './catalog/define-catalog.js';
+export { defineCatalog } from './catalog/define-catalog.js';
+export type { Clock } from './clock.js';
+export { clockFromUnixSeconds, systemClock } from './clock.js';
+export { USER_ID_KEY } from './context.js';
+export type { Billing, BillingOptions } from './create-billing.js';
+export { createBilling } from './create-billing.js';
+export type { BillingErrorCode } from './errors/billing-error.js';
+export {
+  BillingError,
+  CardDeclinedError,
+  InvalidInputError,
+  isBillingError,
+  RequiresActionError,
+} from './errors/billing-error.js';
+export type { Logger } from './logger.js';
+export { consoleLogger, silentLogger } from './logger.js';
+export type { Money } from './money.js';
+export { formatMoney, money } from './money.js';
+export type { Notification, Notifier } from './notifications/notifier.js';
+export { memoryNotifier, nullNotifier } from './notifications/notifier.js';
+export type { Policies, PoliciesInput } from './policies/policies.js';
+export type {
+  AuditLog,
+  BillingStore,
+  CustomerRepository,
+  PaymentMethodRepository,
+  StoreCapabilities,
+  StoreSession,
+  SubscriptionRepository,
+  UpsertResult,
+} from './store/billing-store.js';
+export { UniqueViolationError } from './store/billing-store.js';
+export { memoryStore } from './store/memory-store.js';
+export type {
+  Address,
+  AuditEntry,
+  CustomerRecord,
+  Page,
+  PageRequest,
+  PaymentMethodRecord,
+  SubscriptionRecord,
+  SubscriptionStatus,
+} from './store/records.js';
+export type { ChangePreview, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
+export type { TaxStrategy } from './tax/tax-strategy.js';
+export { australianGst, noTax, stripeTax } from './tax/tax-strategy.js';

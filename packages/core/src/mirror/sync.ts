@@ -1,0 +1,64 @@
+// Pulls a user's Stripe state into the mirror (the repair path; webhooks are the usual path).
+
+import { z } from 'zod';
+import type { BillingContext } from '../context.js';
+import { BillingError } from '../errors/billing-error.js';
+import { parseInput } from '../errors/parse-input.js';
+import type { SubscriptionRecord } from '../store/records.js';
+import { writeSubscription } from '../subscriptions/subscription-writes.js';
+import { subscriptionRecordFrom } from './stripe-to-records.js';
+
+export function syncApi(ctx: BillingContext) {
+  return {
+    /** Re-reads the user's subscriptions from Stripe and writes what changed into the mirror. */
+    async refresh(userId: string): Promise<SubscriptionRecord[]> {
+      const id = parseInput(z.string().min(1), userId, 'sync.refresh');
+      const customer = await ctx.store.customers.findByUserId(id);
+      if (!customer) throw new BillingError('customer_not_found', `No billing customer for user ${id}.`);
+      const list = await ctx.gateway.call('subscriptions.list', (stripe) =>
+        stripe.subscriptions.list({
+          customer: customer.stripeCustomerId,
+          status: 'all',
+          limit: 100,
+          expand: ['data.latest_invoice'],
+        }),
+      );
+      const records: SubscriptionRecord[] = [];
+      for (const subscription of list.data.reverse()) {
+        const existing = await ctx.store.subscriptions.findByStripeId(subscription.id);
+        const candidate = subscriptionRecordFrom(subscription, id, ctx.catalog, 0, existing, ctx.clock.now());
+        if (existing && sameState(existing, candidate)) {
+          records.push(existing);
+          continue;
+        }
+        records.push(
+          await writeSubscription(ctx, subscription, id, {
+            action: 'subscription.refreshed',
+            actor: 'stripe',
+          }),
+        );
+      }
+      return records;
+    },
+  };
+}
+
+const COMPARED: ReadonlyArray<keyof SubscriptionRecord> = [
+  'status',
+  'stripePriceId',
+  'quantity',
+  'currentPeriodStart',
+  'currentPeriodEnd',
+  'cancelAtPeriodEnd',
+  'cancelAt',
+  'canceledAt',
+  'endedAt',
+  'trialEnd',
+  'pausedCollection',
+  'latestInvoiceId',
+];
+
+/** Nothing a user of the mirror reads has changed. */
+function sameState(existing: SubscriptionRecord, candidate: SubscriptionRecord): boolean {
+  return COMPARED.every((key) => JSON.stringify(existing[key]) === JSON.stringify(candidate[key]));
+}

@@ -1,0 +1,98 @@
+// The storage port. The engine reads and writes the mirror only through this interface; memory,
+// SQLite, PostgreSQL and MySQL implement it, and `runStoreConformance` proves each one does so.
+
+import type {
+  AuditEntry,
+  CustomerRecord,
+  Page,
+  PageRequest,
+  PaymentMethodRecord,
+  SubscriptionRecord,
+} from './records.js';
+
+/** Writes an older state than the one stored are ignored; see `watermark`. */
+export type UpsertResult = 'inserted' | 'updated' | 'stale';
+
+export interface CustomerRepository {
+  findByUserId(userId: string): Promise<CustomerRecord | null>;
+  findByStripeId(stripeCustomerId: string): Promise<CustomerRecord | null>;
+  /**
+   * Inserts a new customer. Throws `UniqueViolationError` when the user id or the Stripe id is
+   * already stored: under concurrency, at most one insert per user id succeeds.
+   */
+  insert(record: CustomerRecord): Promise<void>;
+  /**
+   * Replaces the row with the same Stripe id unless the stored watermark is newer; inserts it when
+   * absent. Throws `UniqueViolationError('user_id')` when another customer holds the user id.
+   */
+  upsert(record: CustomerRecord): Promise<UpsertResult>;
+  /** All customers, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<CustomerRecord>>;
+}
+
+export interface SubscriptionRepository {
+  findByStripeId(stripeSubscriptionId: string): Promise<SubscriptionRecord | null>;
+  /** A user's subscriptions, newest first. */
+  listByUserId(userId: string): Promise<SubscriptionRecord[]>;
+  /** Replaces the row with the same Stripe id unless the stored watermark is newer; inserts it when absent. */
+  upsert(record: SubscriptionRecord): Promise<UpsertResult>;
+  /** All subscriptions, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<SubscriptionRecord>>;
+}
+
+export interface PaymentMethodRepository {
+  findByStripeId(stripePaymentMethodId: string): Promise<PaymentMethodRecord | null>;
+  /** A customer's payment methods, oldest first. */
+  listByCustomer(stripeCustomerId: string): Promise<PaymentMethodRecord[]>;
+  upsert(record: PaymentMethodRecord): Promise<UpsertResult>;
+  /** Removes the row; removing one that is not there is not an error. */
+  delete(stripePaymentMethodId: string): Promise<void>;
+}
+
+export interface AuditLog {
+  /** Appends an entry; entries are never changed or removed. */
+  append(entry: AuditEntry): Promise<void>;
+  /** Entries in the order they were appended, optionally only those about one subject. */
+  list(query?: PageRequest & { subjectId?: string; userId?: string }): Promise<Page<AuditEntry>>;
+}
+
+/** What a transaction sees: the same repositories, whose writes commit or roll back together. */
+export interface StoreSession {
+  readonly customers: CustomerRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly paymentMethods: PaymentMethodRepository;
+  readonly audit: AuditLog;
+}
+
+export interface StoreCapabilities {
+  /** Writes inside `transaction` are all-or-nothing. */
+  supportsTransactions: boolean;
+  /** `transaction` can serialize work on one key across processes (advisory locks, GET_LOCK). */
+  supportsAdvisoryLocks: boolean;
+}
+
+export interface BillingStore extends StoreSession {
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  /**
+   * Runs `fn` in one transaction: if it throws, none of its writes remain and the error is
+   * rethrown. Transactions do not see each other's uncommitted writes. Inside `fn`, read and write
+   * through `session` only: writing through the store itself may wait for the transaction to end
+   * (a deadlock on single-connection stores). Do not rely on read-then-write inside a
+   * transaction for uniqueness: the unique constraints are what guarantee it.
+   */
+  transaction<T>(fn: (session: StoreSession) => Promise<T>): Promise<T>;
+  /** Creates or upgrades the schema (a no-op for the memory store). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique constraint said no (a second customer for one user, a duplicate Stripe id, ...). */
+export class UniqueViolationError extends Error {
+  readonly field: string;
+  constructor(field: string, message = `A row with this ${field} is already stored.`) {
+    super(message);
+    this.name = 'UniqueViolationError';
+    this.field = field;
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors/billing-error.js';
+import { aCustomer, anAuditEntry } from '../testing/builders.js';
+import { runStoreConformance } from '../testing/store-conformance.js';
+import type { StoreSession } from './billing-store.js';
+import { memoryStore } from './memory-store.js';
+
+runStoreConformance('memory', () => memoryStore());
+
+describe('memoryStore', () => {
+  it('names itself memory and offers transactions but no advisory locks', () => {
+    const store = memoryStore();
+    expect(store.name).toBe('memory');
+    expect(store.capabilities).toEqual({ supportsTransactions: true, supportsAdvisoryLocks: false });
+  });
+
+  it('keeps two stores apart: rows written to one are not in the other', async () => {
+    const one = memoryStore();
+    const other = memoryStore();
+    const customer = aCustomer();
+
+    await one.customers.insert(customer);
+
+    expect(await one.customers.findByUserId(customer.userId)).toEqual(customer);
+    expect(await other.customers.findByUserId(customer.userId)).toBeNull();
+  });
+
+  it('runs transactions one at a time, so 20 concurrent read-modify-write transactions lose no update', async () => {
+    const store = memoryStore();
+    const customer = aCustomer({ balance: 0 });
+    await store.customers.insert(customer);
+
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.transaction(async (tx) => {
+          const current = await tx.customers.findByUserId(customer.userId);
+          await tx.customers.upsert({ ...current!, balance: current!.balance - 100 });
+        }),
+      ),
+    );
+
+    expect((await store.customers.findByUserId(customer.userId))?.balance).toBe(-2000);
+  });
+
+  it('refuses writes through a session once its transaction has ended', async () => {
+    const store = memoryStore();
+    let leaked: StoreSession | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+
+    await expect(leaked!.customers.insert(aCustomer())).rejects.toThrow('transaction has ended');
+    expect((await store.customers.list()).items).toEqual([]);
+  });
+
+  it('still runs later writes after a transaction failed', async () => {
+    const store = memoryStore();
+    await expect(
+      store.transaction(async () => {
+        throw new Error('failed');
+      }),
+    ).rejects.toThrow('failed');
+    const customer = aCustomer();
+
+    await store.customers.insert(customer);
+
+    expect(await store.customers.findByUserId(customer.userId)).toEqual(customer);
+  });
+
+  it('refuses a page cursor it did not issue, or one from another list, as invalid input', async () => {
+    const store = memoryStore();
+    for (let index = 0; index < 3; index++) await store.audit.append(anAuditEntry());
+    const auditCursor = (await store.audit.list({ limit: 1 })).nextCursor;
+
+    await expect(store.customers.list({ after: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.customers.list({ after: auditCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.audit.list({ after: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('refuses a page limit below 1 or not a whole number as invalid input', async () => {
+    const store = memoryStore();
+    await expect(store.customers.list({ limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.subscriptions.list({ limit: 1.5 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.audit.list({ limit: -1 })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('pages customers whose Stripe ids are not ASCII', async () => {
+    const store = memoryStore();
+    await store.customers.insert(aCustomer({ stripeCustomerId: 'cus_zoë_1' }));
+    await store.customers.insert(aCustomer({ stripeCustomerId: 'cus_zoë_2' }));
+
+    const first = await store.customers.list({ limit: 1 });
+    const second = await store.customers.list({ limit: 1, after: first.nextCursor });
+
+    expect([...first.items, ...second.items].map((customer) => customer.stripeCustomerId)).toEqual([
+      'cus_zoë_1',
+      'cus_zoë_2',
+    ]);
+    expect(second.nextCursor).toBeNull();
+  });
+});

@@ -1,0 +1,445 @@
+// The in-process BillingStore: Maps in memory, for tests, simulations and hosts that keep nothing.
+// Writes (inside a transaction or not) run one at a time; a transaction writes to a draft layered
+// over the committed rows and publishes it only when its function resolves.
+
+import { InvalidInputError } from '../errors/billing-error.js';
+import {
+  type AuditLog,
+  type BillingStore,
+  type CustomerRepository,
+  type PaymentMethodRepository,
+  type StoreSession,
+  type SubscriptionRepository,
+  UniqueViolationError,
+  type UpsertResult,
+} from './billing-store.js';
+import type {
+  AuditEntry,
+  CustomerRecord,
+  Page,
+  PageRequest,
+  PaymentMethodRecord,
+  SubscriptionRecord,
+} from './records.js';
+
+const DEFAULT_PAGE_LIMIT = 100;
+
+/**
+ * A `BillingStore` that keeps everything in this process's memory; each call makes a new, empty store.
+ *
+ * Use the `session` a transaction hands you for the writes inside it: a write on the store itself
+ * waits for the running transaction, so one made from inside `fn` would never run.
+ *
+ * @example
+ * const billing = createBilling({ store: memoryStore(), ... });
+ */
+export function memoryStore(): BillingStore {
+  const committed = emptyTables();
+  const writeQueue = new WriteQueue();
+
+  const direct: TableAccess = {
+    read: async (fn) => fn(committed),
+    write: (fn) => writeQueue.run(async () => fn(committed)),
+  };
+  const repositories = createSession(direct);
+
+  return {
+    name: 'memory',
+    capabilities: { supportsTransactions: true, supportsAdvisoryLocks: false },
+    ...repositories,
+    transaction: (fn) =>
+      writeQueue.run(async () => {
+        const draft = draftOver(committed);
+        let open = true;
+        const inDraft = async <T>(operation: (tables: Tables) => T): Promise<T> => {
+          if (!open) throw new Error('This transaction has ended; its session can no longer be used.');
+          return operation(draft.tables);
+        };
+        try {
+          const value = await fn(createSession({ read: inDraft, write: inDraft }));
+          draft.commit();
+          return value;
+        } finally {
+          open = false;
+        }
+      }),
+    migrate: async () => {},
+    close: async () => {},
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables: the committed rows, and a transaction's draft over them.
+
+interface RowMap<K, V> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): void;
+  delete(key: K): void;
+  values(): Iterable<V>;
+}
+
+interface AuditRows {
+  /** Entries in append order; an entry's index is its position in the log. */
+  readonly entries: readonly AuditEntry[];
+  append(entry: AuditEntry): void;
+}
+
+interface Tables {
+  /** By Stripe customer id. */
+  customers: RowMap<string, CustomerRecord>;
+  /** The unique index on user id: user id → Stripe customer id. */
+  customerIdByUserId: RowMap<string, string>;
+  subscriptions: RowMap<string, SubscriptionRecord>;
+  paymentMethods: RowMap<string, PaymentMethodRecord>;
+  audit: AuditRows;
+}
+
+interface CommittedTables extends Tables {
+  customers: Map<string, CustomerRecord>;
+  customerIdByUserId: Map<string, string>;
+  subscriptions: Map<string, SubscriptionRecord>;
+  paymentMethods: Map<string, PaymentMethodRecord>;
+  audit: AuditRows & { entries: AuditEntry[] };
+}
+
+function emptyTables(): CommittedTables {
+  const entries: AuditEntry[] = [];
+  return {
+    customers: new Map(),
+    customerIdByUserId: new Map(),
+    subscriptions: new Map(),
+    paymentMethods: new Map(),
+    audit: { entries, append: (entry) => entries.push(entry) },
+  };
+}
+
+/** Pending changes over a committed map: a value to set, or `deleted`. */
+class DraftMap<K, V> implements RowMap<K, V> {
+  readonly #base: Map<K, V>;
+  readonly #changes = new Map<K, { value: V } | 'deleted'>();
+
+  constructor(base: Map<K, V>) {
+    this.#base = base;
+  }
+
+  get(key: K): V | undefined {
+    const change = this.#changes.get(key);
+    if (change === 'deleted') return undefined;
+    if (change !== undefined) return change.value;
+    return this.#base.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.#changes.set(key, { value });
+  }
+
+  delete(key: K): void {
+    this.#changes.set(key, 'deleted');
+  }
+
+  *values(): Iterable<V> {
+    for (const [key, value] of this.#base) {
+      if (!this.#changes.has(key)) yield value;
+    }
+    for (const change of this.#changes.values()) {
+      if (change !== 'deleted') yield change.value;
+    }
+  }
+
+  commit(): void {
+    for (const [key, change] of this.#changes) {
+      if (change === 'deleted') this.#base.delete(key);
+      else this.#base.set(key, change.value);
+    }
+  }
+}
+
+function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
+  const customers = new DraftMap(base.customers);
+  const customerIdByUserId = new DraftMap(base.customerIdByUserId);
+  const subscriptions = new DraftMap(base.subscriptions);
+  const paymentMethods = new DraftMap(base.paymentMethods);
+  const pendingAudit: AuditEntry[] = [];
+  const audit: AuditRows = {
+    get entries() {
+      return [...base.audit.entries, ...pendingAudit];
+    },
+    append: (entry) => pendingAudit.push(entry),
+  };
+  return {
+    tables: { customers, customerIdByUserId, subscriptions, paymentMethods, audit },
+    // Synchronous, and Map writes cannot fail: a commit is never half-applied.
+    commit() {
+      customers.commit();
+      customerIdByUserId.commit();
+      subscriptions.commit();
+      paymentMethods.commit();
+      base.audit.entries.push(...pendingAudit);
+    },
+  };
+}
+
+/** Runs writes one at a time, in the order they were asked for. */
+class WriteQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repositories. Each write checks everything before it changes anything, so a write that throws
+// leaves the tables as they were. Records are copied in and out: callers never share our objects.
+
+interface TableAccess {
+  read<T>(fn: (tables: Tables) => T): Promise<T>;
+  write<T>(fn: (tables: Tables) => T): Promise<T>;
+}
+
+function createSession(access: TableAccess): StoreSession {
+  return {
+    customers: customerRepository(access),
+    subscriptions: subscriptionRepository(access),
+    paymentMethods: paymentMethodRepository(access),
+    audit: auditLog(access),
+  };
+}
+
+function customerRepository({ read, write }: TableAccess): CustomerRepository {
+  return {
+    findByUserId: (userId) =>
+      read((tables) => {
+        const stripeCustomerId = tables.customerIdByUserId.get(userId);
+        return copyOrNull(
+          stripeCustomerId === undefined ? undefined : tables.customers.get(stripeCustomerId),
+        );
+      }),
+    findByStripeId: (stripeCustomerId) =>
+      read((tables) => copyOrNull(tables.customers.get(stripeCustomerId))),
+    insert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => {
+        if (tables.customerIdByUserId.get(row.userId) !== undefined)
+          throw new UniqueViolationError('user_id');
+        if (tables.customers.get(row.stripeCustomerId) !== undefined) {
+          throw new UniqueViolationError('stripe_customer_id');
+        }
+        tables.customers.set(row.stripeCustomerId, row);
+        tables.customerIdByUserId.set(row.userId, row.stripeCustomerId);
+      });
+    },
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables): UpsertResult => {
+        const stored = tables.customers.get(row.stripeCustomerId);
+        if (stored !== undefined && stored.watermark > row.watermark) return 'stale';
+        const holder = tables.customerIdByUserId.get(row.userId);
+        if (holder !== undefined && holder !== row.stripeCustomerId)
+          throw new UniqueViolationError('user_id');
+        if (stored !== undefined && stored.userId !== row.userId)
+          tables.customerIdByUserId.delete(stored.userId);
+        tables.customers.set(row.stripeCustomerId, row);
+        tables.customerIdByUserId.set(row.userId, row.stripeCustomerId);
+        return stored === undefined ? 'inserted' : 'updated';
+      });
+    },
+    list: (page) =>
+      read((tables) =>
+        pageOf('customers', [...tables.customers.values()], page, (customer) => ({
+          createdAt: customer.createdAt,
+          id: customer.stripeCustomerId,
+        })),
+      ),
+  };
+}
+
+function subscriptionRepository({ read, write }: TableAccess): SubscriptionRepository {
+  const sortKey = (subscription: SubscriptionRecord): SortKey => ({
+    createdAt: subscription.createdAt,
+    id: subscription.stripeSubscriptionId,
+  });
+  return {
+    findByStripeId: (stripeSubscriptionId) =>
+      read((tables) => copyOrNull(tables.subscriptions.get(stripeSubscriptionId))),
+    listByUserId: (userId) =>
+      read((tables) =>
+        [...tables.subscriptions.values()]
+          .filter((subscription) => subscription.userId === userId)
+          .sort((a, b) => compareSortKeys(sortKey(b), sortKey(a)))
+          .map((subscription) => structuredClone(subscription)),
+      ),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.subscriptions, row.stripeSubscriptionId, row));
+    },
+    list: (page) =>
+      read((tables) => pageOf('subscriptions', [...tables.subscriptions.values()], page, sortKey)),
+  };
+}
+
+function paymentMethodRepository({ read, write }: TableAccess): PaymentMethodRepository {
+  const sortKey = (method: PaymentMethodRecord): SortKey => ({
+    createdAt: method.createdAt,
+    id: method.stripePaymentMethodId,
+  });
+  return {
+    findByStripeId: (stripePaymentMethodId) =>
+      read((tables) => copyOrNull(tables.paymentMethods.get(stripePaymentMethodId))),
+    listByCustomer: (stripeCustomerId) =>
+      read((tables) =>
+        [...tables.paymentMethods.values()]
+          .filter((method) => method.stripeCustomerId === stripeCustomerId)
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .map((method) => structuredClone(method)),
+      ),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.paymentMethods, row.stripePaymentMethodId, row));
+    },
+    delete: (stripePaymentMethodId) =>
+      write((tables) => {
+        tables.paymentMethods.delete(stripePaymentMethodId);
+      }),
+  };
+}
+
+function auditLog({ read, write }: TableAccess): AuditLog {
+  return {
+    append: (entry) => {
+      const row = structuredClone(entry);
+      return write((tables) => tables.audit.append(row));
+    },
+    list: (query = {}) =>
+      read((tables) => {
+        const limit = pageLimit(query.limit);
+        const start = query.after == null ? 0 : decodeAuditCursor(query.after) + 1;
+        const entries = tables.audit.entries;
+        const items: AuditEntry[] = [];
+        let lastIndex = -1;
+        let hasMore = false;
+        for (let index = start; index < entries.length; index++) {
+          const entry = entries[index]!;
+          if (query.subjectId !== undefined && entry.subjectId !== query.subjectId) continue;
+          if (query.userId !== undefined && entry.userId !== query.userId) continue;
+          if (items.length === limit) {
+            hasMore = true;
+            break;
+          }
+          items.push(structuredClone(entry));
+          lastIndex = index;
+        }
+        return { items, nextCursor: hasMore ? encodeCursor(['audit', lastIndex]) : null };
+      }),
+  };
+}
+
+function upsertByWatermark<T extends { watermark: number }>(
+  rows: RowMap<string, T>,
+  key: string,
+  row: T,
+): UpsertResult {
+  const stored = rows.get(key);
+  if (stored !== undefined && stored.watermark > row.watermark) return 'stale';
+  rows.set(key, row);
+  return stored === undefined ? 'inserted' : 'updated';
+}
+
+function copyOrNull<T>(row: T | undefined): T | null {
+  return row === undefined ? null : structuredClone(row);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages. Lists are ordered by (createdAt, Stripe id); a cursor holds the key of a page's last row,
+// so the next page starts right after it even when rows were added in between.
+
+interface SortKey {
+  createdAt: Date;
+  id: string;
+}
+
+function compareSortKeys(a: SortKey, b: SortKey): number {
+  const byTime = a.createdAt.getTime() - b.createdAt.getTime();
+  if (byTime !== 0) return byTime;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+}
+
+function pageOf<T>(
+  list: 'customers' | 'subscriptions',
+  rows: T[],
+  page: PageRequest = {},
+  sortKey: (row: T) => SortKey,
+): Page<T> {
+  const limit = pageLimit(page.limit);
+  const after = page.after == null ? null : decodeKeyCursor(list, page.after);
+  const following = rows
+    .map((row) => ({ row, key: sortKey(row) }))
+    .filter(({ key }) => after === null || compareSortKeys(key, after) > 0)
+    .sort((a, b) => compareSortKeys(a.key, b.key));
+  const taken = following.slice(0, limit);
+  const last = taken.at(-1);
+  const nextCursor =
+    following.length > limit && last !== undefined
+      ? encodeCursor([list, last.key.createdAt.getTime(), last.key.id])
+      : null;
+  return { items: taken.map(({ row }) => structuredClone(row)), nextCursor };
+}
+
+function pageLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidInputError('A page limit must be a whole number of at least 1.', [
+      { path: 'limit', message: `expected an integer ≥ 1, got ${limit}` },
+    ]);
+  }
+  return limit;
+}
+
+function encodeCursor(value: unknown[]): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
+}
+
+function decodeCursor(cursor: string): unknown {
+  try {
+    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeKeyCursor(list: 'customers' | 'subscriptions', cursor: string): SortKey {
+  const value = decodeCursor(cursor);
+  if (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value[0] === list &&
+    typeof value[1] === 'number' &&
+    typeof value[2] === 'string'
+  ) {
+    return { createdAt: new Date(value[1]), id: value[2] };
+  }
+  throw invalidCursor();
+}
+
+function decodeAuditCursor(cursor: string): number {
+  const value = decodeCursor(cursor);
+  if (Array.isArray(value) && value.length === 2 && value[0] === 'audit' && Number.isInteger(value[1])) {
+    return value[1] as number;
+  }
+  throw invalidCursor();
+}
+
+function invalidCursor(): InvalidInputError {
+  return new InvalidInputError('This page cursor was not issued by this list.', [
+    { path: 'after', message: 'unknown cursor' },
+  ]);
+}

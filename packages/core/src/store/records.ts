@@ -1,0 +1,119 @@
+// The rows of Billkit's local mirror of Stripe. Money is integer minor units plus an ISO currency;
+// times are Dates (UTC). Each mirrored row keeps Stripe's id and a watermark: the Unix time of the
+// newest Stripe state applied to it, so older state never overwrites newer.
+
+export interface Address {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+export interface CustomerRecord {
+  /** The host's user id: one Stripe customer per host user. */
+  userId: string;
+  stripeCustomerId: string;
+  email: string | null;
+  name: string | null;
+  address: Address | null;
+  /** e.g. `{ type: 'au_abn', value: '12345678901' }` */
+  taxId: { type: string; value: string } | null;
+  currency: string | null;
+  /** Customer balance in minor units; negative is credit. */
+  balance: number;
+  defaultPaymentMethodId: string | null;
+  deleted: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  watermark: number;
+  /** Bumped on every write; part of idempotency keys so a new operation never replays an old one. */
+  version: number;
+}
+
+export type SubscriptionStatus =
+  | 'incomplete'
+  | 'incomplete_expired'
+  | 'trialing'
+  | 'active'
+  | 'past_due'
+  | 'canceled'
+  | 'unpaid'
+  | 'paused';
+
+export interface SubscriptionRecord {
+  stripeSubscriptionId: string;
+  stripeCustomerId: string;
+  userId: string;
+  status: SubscriptionStatus;
+  /** Billkit plan id (from the catalog), or null for a price Billkit does not know. */
+  planId: string | null;
+  stripePriceId: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+  quantity: number;
+  /** Price per period in minor units (unit amount × quantity). */
+  amount: number;
+  currency: string;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: Date | null;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  trialStart: Date | null;
+  trialEnd: Date | null;
+  /** Set while Stripe's pause_collection is on, or when status is paused. */
+  pausedCollection: 'keep_as_draft' | 'mark_uncollectible' | 'void' | null;
+  /** When the subscription first went past_due in its current run of failures: the grace clock. */
+  pastDueSince: Date | null;
+  latestInvoiceId: string | null;
+  /** A downgrade already made in Stripe that takes effect at period end: access keeps the old plan until then. */
+  scheduledDowngrade: { fromPlanId: string | null; until: Date } | null;
+  cancellationReason: string | null;
+  cancellationFeedback: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  watermark: number;
+  version: number;
+}
+
+export interface PaymentMethodRecord {
+  stripePaymentMethodId: string;
+  stripeCustomerId: string;
+  userId: string;
+  type: string;
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  wallet: string | null;
+  isDefault: boolean;
+  createdAt: Date;
+  watermark: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  /** Who did it: `system`, `user:<id>`, `admin:<id>`, `stripe` (webhooks). */
+  actor: string;
+  /** What happened, as `domain.verb`: `subscription.started`, `customer.created`, ... */
+  action: string;
+  subjectType: 'customer' | 'subscription' | 'payment_method' | 'invoice' | 'catalog' | 'webhook_event';
+  subjectId: string;
+  userId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** One page of a list, oldest first, with the cursor of its last row. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit?: number;
+  /** Cursor from a previous page's `nextCursor`. */
+  after?: string | null;
+}

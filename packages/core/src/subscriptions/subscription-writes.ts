@@ -1,0 +1,53 @@
+// Writing a Stripe subscription into the mirror, with its audit entry, in one transaction.
+
+import type Stripe from 'stripe';
+import { recordAudit } from '../audit/audit.js';
+import { toUnix } from '../clock.js';
+import type { BillingContext } from '../context.js';
+import { subscriptionRecordFrom } from '../mirror/stripe-to-records.js';
+import type { SubscriptionRecord } from '../store/records.js';
+
+export const LIVE_STATUSES: ReadonlySet<SubscriptionRecord['status']> = new Set([
+  'trialing',
+  'active',
+  'past_due',
+  'unpaid',
+  'incomplete',
+  'paused',
+]);
+
+/** The user's subscription that is still going (newest first), if any. */
+export async function liveSubscription(
+  ctx: BillingContext,
+  userId: string,
+): Promise<SubscriptionRecord | null> {
+  const all = await ctx.store.subscriptions.listByUserId(userId);
+  return all.find((s) => LIVE_STATUSES.has(s.status)) ?? null;
+}
+
+export async function writeSubscription(
+  ctx: BillingContext,
+  subscription: Stripe.Subscription,
+  userId: string,
+  audit: { action: string; actor?: string; data?: Record<string, unknown> },
+  overrides: Partial<SubscriptionRecord> = {},
+): Promise<SubscriptionRecord> {
+  const now = ctx.clock.now();
+  return ctx.store.transaction(async (session) => {
+    const existing = await session.subscriptions.findByStripeId(subscription.id);
+    const record = {
+      ...subscriptionRecordFrom(subscription, userId, ctx.catalog, toUnix(now), existing, now),
+      ...overrides,
+    };
+    await session.subscriptions.upsert(record);
+    await recordAudit(session, ctx.clock, {
+      action: audit.action,
+      ...(audit.actor ? { actor: audit.actor } : {}),
+      subjectType: 'subscription',
+      subjectId: subscription.id,
+      userId,
+      data: { status: record.status, planId: record.planId, ...(audit.data ?? {}) },
+    });
+    return record;
+  });
+}

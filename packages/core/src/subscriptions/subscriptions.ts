@@ -1,0 +1,481 @@
+// Subscriptions: start (with the 3D Secure path), preview and make plan changes with the host's
+// proration policy, cancel now or at period end, resume, pause, and read the current one.
+
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { Interval } from '../catalog/define-catalog.js';
+import { fromUnix, toUnix } from '../clock.js';
+import type { BillingContext } from '../context.js';
+import { BillingError, CardDeclinedError } from '../errors/billing-error.js';
+import { parseInput } from '../errors/parse-input.js';
+import { idOf } from '../mirror/stripe-to-records.js';
+import { type Money, monthlyEquivalent } from '../money.js';
+import { attachAndMakeDefault } from '../payment-methods/payment-methods.js';
+import type { CustomerRecord, SubscriptionRecord } from '../store/records.js';
+import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
+import { liveSubscription, writeSubscription } from './subscription-writes.js';
+
+const userId = z.string().min(1).max(255);
+const interval = z.enum(['day', 'week', 'month', 'year']);
+
+const startSchema = z.object({
+  userId,
+  plan: z.string().min(1),
+  interval: interval.optional(),
+  paymentMethodId: z.string().min(1).optional(),
+  trialDays: z.number().int().min(1).max(730).optional(),
+  promotionCode: z.string().min(1).max(100).optional(),
+});
+
+const changeSchema = z.object({ userId, plan: z.string().min(1), interval: interval.optional() });
+
+const cancelSchema = z.object({
+  userId,
+  atPeriodEnd: z.boolean().default(true),
+  reason: z.string().max(500).optional(),
+  feedback: z
+    .enum([
+      'customer_service',
+      'low_quality',
+      'missing_features',
+      'other',
+      'switched_service',
+      'too_complex',
+      'too_expensive',
+      'unused',
+    ])
+    .optional(),
+});
+
+export interface StartResult {
+  subscription: SubscriptionRecord;
+  /** Present when the first payment needs 3D Secure: confirm this client secret with Stripe.js. */
+  requiresAction?: { clientSecret: string };
+}
+
+export interface PreviewLine {
+  description: string;
+  amount: Money;
+  proration: boolean;
+  period: { start: Date; end: Date };
+}
+
+export interface ChangePreview {
+  direction: 'upgrade' | 'downgrade' | 'same';
+  /** The moment the proration is computed for; pass the same change soon after to pay exactly this. */
+  prorationDate: Date;
+  /** Charged now (an upgrade under the default policy); total 0 when nothing is charged now. */
+  now: { total: Money; lines: PreviewLine[] };
+  /** The next renewal invoice, after the change. */
+  next: { total: Money; date: Date; lines: PreviewLine[] };
+}
+
+type Direction = ChangePreview['direction'];
+
+export function subscriptionsApi(ctx: BillingContext) {
+  async function requireCustomer(id: string): Promise<CustomerRecord> {
+    const customer = await ctx.store.customers.findByUserId(id);
+    if (!customer || customer.deleted) {
+      throw new BillingError(
+        'customer_not_found',
+        `No billing customer for user ${id}; call customers.ensure first.`,
+      );
+    }
+    return customer;
+  }
+
+  async function requireLive(id: string): Promise<SubscriptionRecord> {
+    const live = await liveSubscription(ctx, id);
+    if (!live) throw new BillingError('subscription_not_found', `User ${id} has no current subscription.`);
+    return live;
+  }
+
+  function resolvePlan(planId: string, wanted?: Interval) {
+    const plan = ctx.catalog.findPlan(planId);
+    const price = ctx.catalog.findPrice(planId, wanted);
+    if (!plan || !price) {
+      throw new BillingError(
+        'plan_not_found',
+        wanted
+          ? `The catalog has no ${wanted} price for plan ${planId}.`
+          : `The catalog has no plan ${planId}.`,
+      );
+    }
+    return { plan, price, lookupKey: ctx.catalog.lookupKey(planId, price) };
+  }
+
+  async function retrieve(id: string): Promise<Stripe.Subscription> {
+    return ctx.gateway.call('subscriptions.retrieve', (stripe) =>
+      stripe.subscriptions.retrieve(id, { expand: ['latest_invoice'] }),
+    );
+  }
+
+  async function firstPaymentIntent(sub: Stripe.Subscription): Promise<Stripe.PaymentIntent | null> {
+    const invoiceId = idOf(sub.latest_invoice as string | null);
+    if (!invoiceId) return null;
+    const payments = await ctx.gateway.call('invoicePayments.list', (stripe) =>
+      stripe.invoicePayments.list({ invoice: invoiceId, limit: 1 }),
+    );
+    const piId = idOf(payments.data[0]?.payment.payment_intent as string | null | undefined);
+    if (!piId) return null;
+    return ctx.gateway.call('paymentIntents.retrieve', (stripe) => stripe.paymentIntents.retrieve(piId));
+  }
+
+  async function resolvePromotionCode(code: string): Promise<string> {
+    const found = await ctx.gateway.call('promotionCodes.list', (stripe) =>
+      stripe.promotionCodes.list({ code, active: true, limit: 1 }),
+    );
+    const promotion = found.data[0];
+    if (!promotion) throw new BillingError('invalid_input', `The promotion code ${code} is not valid.`);
+    return promotion.id;
+  }
+
+  function directionOf(
+    current: SubscriptionRecord,
+    target: { amount: number; interval: Interval; intervalCount: number },
+  ): Direction {
+    const before = monthlyEquivalent(current.amount, current.interval);
+    const after = monthlyEquivalent(target.amount, target.interval, target.intervalCount);
+    if (after > before) return 'upgrade';
+    if (after < before) return 'downgrade';
+    return current.interval === target.interval ? 'same' : 'upgrade';
+  }
+
+  /** Stripe's proration_behavior for a change, from the host's policy. */
+  function prorationFor(direction: Direction): Stripe.SubscriptionUpdateParams.ProrationBehavior {
+    if (direction === 'upgrade') {
+      return { now: 'always_invoice', next_invoice: 'create_prorations', none: 'none' }[
+        ctx.policies.proration.upgrade
+      ] as Stripe.SubscriptionUpdateParams.ProrationBehavior;
+    }
+    if (direction === 'downgrade' && ctx.policies.proration.downgrade === 'now_with_credit')
+      return 'always_invoice';
+    return 'none';
+  }
+
+  function linesOf(invoice: Stripe.Invoice): PreviewLine[] {
+    return invoice.lines.data.map((line) => ({
+      description: line.description ?? '',
+      amount: { amount: line.amount, currency: line.currency },
+      proration: Boolean(
+        line.parent?.subscription_item_details?.proration ?? line.parent?.invoice_item_details?.proration,
+      ),
+      period: { start: fromUnix(line.period.start), end: fromUnix(line.period.end) },
+    }));
+  }
+
+  return {
+    /** Starts a subscription; a declined card throws CardDeclinedError, 3D Secure returns requiresAction. */
+    async start(input: z.input<typeof startSchema>): Promise<StartResult> {
+      const args = parseInput(startSchema, input, 'subscriptions.start');
+      let customer = await requireCustomer(args.userId);
+      const { plan, price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
+      const existing = await liveSubscription(ctx, args.userId);
+      if (existing && ctx.policies.oneSubscriptionPerUser) {
+        throw new BillingError(
+          'already_subscribed',
+          `User ${args.userId} already has a ${existing.status} subscription (${existing.planId ?? existing.stripePriceId}); change it instead.`,
+        );
+      }
+      const price = await ctx.prices.byLookupKey(lookupKey);
+      let paymentMethod = customer.defaultPaymentMethodId;
+      if (args.paymentMethodId) {
+        paymentMethod = await attachAndMakeDefault(ctx, customer, args.paymentMethodId);
+        customer = await requireCustomer(args.userId);
+      }
+      const trialDays = args.trialDays ?? priceDef.trialDays;
+      if (!paymentMethod && !trialDays) {
+        throw new BillingError(
+          'payment_method_required',
+          'A payment method is needed to start a paid subscription.',
+        );
+      }
+      const discounts = args.promotionCode
+        ? [{ promotion_code: await resolvePromotionCode(args.promotionCode) }]
+        : undefined;
+      const taxRates = await ctx.tax.taxRateIds(ctx.gateway);
+      const history = await ctx.store.subscriptions.listByUserId(args.userId);
+      const created = await ctx.gateway.call('subscriptions.create', (stripe) =>
+        stripe.subscriptions.create(
+          {
+            customer: customer.stripeCustomerId,
+            items: [{ price: price.id }],
+            ...(paymentMethod ? { default_payment_method: paymentMethod } : {}),
+            ...(taxRates.length > 0 ? { default_tax_rates: taxRates } : {}),
+            ...(ctx.tax.automaticTax ? { automatic_tax: { enabled: true } } : {}),
+            ...(trialDays ? { trial_period_days: trialDays } : {}),
+            ...(discounts ? { discounts } : {}),
+            payment_behavior: 'allow_incomplete',
+            payment_settings: { save_default_payment_method: 'on_subscription' },
+            metadata: { billkit_user_id: args.userId, billkit_plan: plan.id },
+            expand: ['latest_invoice'],
+          },
+          {
+            idempotencyKey: idempotencyKey(
+              'subscription.start',
+              args.userId,
+              history.length,
+              customer.version,
+              lookupKey,
+            ),
+          },
+        ),
+      );
+      if (created.status !== 'incomplete') {
+        const record = await writeSubscription(ctx, created, args.userId, { action: 'subscription.started' });
+        await ctx.notifier.notify({
+          kind: 'subscription.started',
+          userId: args.userId,
+          email: customer.email,
+          data: { subscriptionId: created.id, planId: plan.id, status: created.status },
+          key: `subscription.started:${created.id}`,
+        });
+        return { subscription: record };
+      }
+      const pi = await firstPaymentIntent(created);
+      if (pi?.status === 'requires_action' && pi.client_secret) {
+        const record = await writeSubscription(ctx, created, args.userId, {
+          action: 'subscription.requires_action',
+        });
+        return { subscription: record, requiresAction: { clientSecret: pi.client_secret } };
+      }
+      // Declined: end the incomplete subscription so the customer can simply try another card.
+      const canceled = await ctx.gateway.call('subscriptions.cancel', (stripe) =>
+        stripe.subscriptions.cancel(
+          created.id,
+          {},
+          { idempotencyKey: idempotencyKey('subscription.abandon', created.id) },
+        ),
+      );
+      await writeSubscription(ctx, canceled, args.userId, {
+        action: 'subscription.start_declined',
+        data: { declineCode: pi?.last_payment_error?.decline_code ?? null },
+      });
+      throw new CardDeclinedError(pi?.last_payment_error?.message ?? 'The card was declined.', {
+        declineCode: pi?.last_payment_error?.decline_code ?? null,
+        stripeCode: pi?.last_payment_error?.code ?? null,
+      });
+    },
+
+    /** What changing plan would cost now and at the next renewal, from Stripe's own preview. */
+    async previewChange(input: z.input<typeof changeSchema>): Promise<ChangePreview> {
+      const args = parseInput(changeSchema, input, 'subscriptions.previewChange');
+      const current = await requireLive(args.userId);
+      const { price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
+      const price = await ctx.prices.byLookupKey(lookupKey);
+      const sub = await retrieve(current.stripeSubscriptionId);
+      const itemId = sub.items.data[0]!.id;
+      const direction = directionOf(current, priceDef);
+      const behavior = prorationFor(direction);
+      const prorationDate = toUnix(ctx.clock.now());
+      const preview = (
+        proration_behavior: Stripe.InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior,
+      ) =>
+        ctx.gateway.call('invoices.createPreview', (stripe) =>
+          stripe.invoices.createPreview({
+            subscription: sub.id,
+            subscription_details: {
+              items: [{ id: itemId, price: price.id }],
+              proration_behavior,
+              proration_date: prorationDate,
+            },
+          }),
+        );
+      const currency = price.currency;
+      const intervalChanges = sub.items.data[0]!.price.recurring?.interval !== price.recurring?.interval;
+      const nowInvoice =
+        behavior === 'always_invoice' || intervalChanges ? await preview('always_invoice') : null;
+      const nextInvoice = intervalChanges
+        ? null
+        : await preview(behavior === 'create_prorations' ? 'create_prorations' : 'none');
+      return {
+        direction,
+        prorationDate: fromUnix(prorationDate),
+        now: nowInvoice
+          ? { total: { amount: nowInvoice.total, currency }, lines: linesOf(nowInvoice) }
+          : { total: { amount: 0, currency }, lines: [] },
+        next: nextInvoice
+          ? {
+              total: { amount: nextInvoice.total, currency },
+              date: fromUnix(nextInvoice.period_start),
+              lines: linesOf(nextInvoice),
+            }
+          : {
+              total: {
+                amount:
+                  nowInvoice?.lines.data.find(
+                    (l) => l.amount > 0 && !l.parent?.subscription_item_details?.proration,
+                  )?.amount ?? priceDef.amount,
+                currency,
+              },
+              date: fromUnix(nowInvoice?.period_end ?? prorationDate),
+              lines: [],
+            },
+      };
+    },
+
+    /**
+     * Changes plan with the policy's proration: an upgrade is charged now (a declined card leaves
+     * the plan as it was); a downgrade takes effect in Stripe now, with access to the old plan kept
+     * until the period ends and no refund.
+     */
+    async change(input: z.input<typeof changeSchema>): Promise<SubscriptionRecord> {
+      const args = parseInput(changeSchema, input, 'subscriptions.change');
+      const current = await requireLive(args.userId);
+      const { price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
+      const price = await ctx.prices.byLookupKey(lookupKey);
+      if (price.id === current.stripePriceId) {
+        throw new BillingError('invalid_state', `User ${args.userId} is already on ${args.plan}.`);
+      }
+      const sub = await retrieve(current.stripeSubscriptionId);
+      const direction = directionOf(current, priceDef);
+      const behavior = prorationFor(direction);
+      const updated = await ctx.gateway.call('subscriptions.update', (stripe) =>
+        stripe.subscriptions.update(
+          sub.id,
+          {
+            items: [{ id: sub.items.data[0]!.id, price: price.id }],
+            proration_behavior: behavior,
+            payment_behavior: behavior === 'always_invoice' ? 'error_if_incomplete' : 'allow_incomplete',
+            metadata: { billkit_plan: args.plan },
+            expand: ['latest_invoice'],
+          },
+          { idempotencyKey: idempotencyKey('subscription.change', sub.id, current.version, price.id) },
+        ),
+      );
+      const keepOldPlan = direction === 'downgrade' && ctx.policies.proration.downgrade === 'period_end';
+      return writeSubscription(
+        ctx,
+        updated,
+        args.userId,
+        { action: 'subscription.changed', data: { from: current.planId, to: args.plan, direction } },
+        {
+          scheduledDowngrade: keepOldPlan
+            ? {
+                fromPlanId: current.scheduledDowngrade?.fromPlanId ?? current.planId,
+                until: current.currentPeriodEnd,
+              }
+            : null,
+        },
+      );
+    },
+
+    /** Cancels at period end (the default: access until then) or now. */
+    async cancel(input: z.input<typeof cancelSchema>): Promise<SubscriptionRecord> {
+      const args = parseInput(cancelSchema, input, 'subscriptions.cancel');
+      const current = await requireLive(args.userId);
+      const details = {
+        ...(args.reason ? { comment: args.reason } : {}),
+        ...(args.feedback ? { feedback: args.feedback } : {}),
+      };
+      const key = idempotencyKey(
+        'subscription.cancel',
+        current.stripeSubscriptionId,
+        current.version,
+        args.atPeriodEnd ? 'end' : 'now',
+      );
+      const result = args.atPeriodEnd
+        ? await ctx.gateway.call('subscriptions.update', (stripe) =>
+            stripe.subscriptions.update(
+              current.stripeSubscriptionId,
+              { cancel_at_period_end: true, cancellation_details: details, expand: ['latest_invoice'] },
+              { idempotencyKey: key },
+            ),
+          )
+        : await ctx.gateway.call('subscriptions.cancel', (stripe) =>
+            stripe.subscriptions.cancel(
+              current.stripeSubscriptionId,
+              { cancellation_details: details, expand: ['latest_invoice'] },
+              { idempotencyKey: key },
+            ),
+          );
+      const record = await writeSubscription(ctx, result, args.userId, {
+        action: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
+        data: { reason: args.reason ?? null, feedback: args.feedback ?? null },
+      });
+      const customer = await ctx.store.customers.findByUserId(args.userId);
+      await ctx.notifier.notify({
+        kind: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
+        userId: args.userId,
+        email: customer?.email ?? null,
+        data: { subscriptionId: result.id, endsAt: record.cancelAt ?? record.endedAt },
+        key: `subscription.cancel:${result.id}:${record.version}`,
+      });
+      return record;
+    },
+
+    /** Undoes a scheduled cancellation, resumes a paused subscription, or resumes paused collection. */
+    async resume(id: string): Promise<SubscriptionRecord> {
+      const forUser = parseInput(userId, id, 'subscriptions.resume');
+      const current = await requireLive(forUser);
+      const key = idempotencyKey('subscription.resume', current.stripeSubscriptionId, current.version);
+      let result: Stripe.Subscription;
+      if (current.status === 'paused') {
+        result = await ctx.gateway.call('subscriptions.resume', (stripe) =>
+          stripe.subscriptions.resume(
+            current.stripeSubscriptionId,
+            {
+              billing_cycle_anchor: { type: 'now' },
+              expand: ['latest_invoice'],
+            } as Stripe.SubscriptionResumeParams,
+            { idempotencyKey: key },
+          ),
+        );
+      } else if (current.cancelAtPeriodEnd || current.cancelAt) {
+        result = await ctx.gateway.call('subscriptions.update', (stripe) =>
+          stripe.subscriptions.update(
+            current.stripeSubscriptionId,
+            { cancel_at_period_end: false, expand: ['latest_invoice'] },
+            { idempotencyKey: key },
+          ),
+        );
+      } else if (current.pausedCollection) {
+        result = await ctx.gateway.call('subscriptions.update', (stripe) =>
+          stripe.subscriptions.update(
+            current.stripeSubscriptionId,
+            { pause_collection: '', expand: ['latest_invoice'] },
+            { idempotencyKey: key },
+          ),
+        );
+      } else {
+        throw new BillingError(
+          'invalid_state',
+          `User ${forUser}'s subscription is neither canceling nor paused.`,
+        );
+      }
+      return writeSubscription(ctx, result, forUser, { action: 'subscription.resumed' });
+    },
+
+    /** Pauses the subscription: no invoices and no access until resumed. */
+    async pause(id: string): Promise<SubscriptionRecord> {
+      const forUser = parseInput(userId, id, 'subscriptions.pause');
+      const current = await requireLive(forUser);
+      if (!['active', 'trialing', 'past_due'].includes(current.status)) {
+        throw new BillingError('invalid_state', `A ${current.status} subscription cannot be paused.`);
+      }
+      const result = await ctx.gateway.call('subscriptions.pause', (stripe) =>
+        stripe.subscriptions.pause(
+          current.stripeSubscriptionId,
+          { expand: ['latest_invoice'] },
+          {
+            idempotencyKey: idempotencyKey(
+              'subscription.pause',
+              current.stripeSubscriptionId,
+              current.version,
+            ),
+          },
+        ),
+      );
+      return writeSubscription(ctx, result, forUser, { action: 'subscription.paused' });
+    },
+
+    /** The user's current subscription (or the most recent one), from the mirror. */
+    async get(id: string): Promise<SubscriptionRecord | null> {
+      const forUser = parseInput(userId, id, 'subscriptions.get');
+      const live = await liveSubscription(ctx, forUser);
+      if (live) return live;
+      const all = await ctx.store.subscriptions.listByUserId(forUser);
+      return all[0] ?? null;
+    },
+  };
+}
