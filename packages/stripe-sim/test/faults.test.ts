@@ -69,7 +69,9 @@ describe('API faults', () => {
     const sim = createStripeSim();
     const stripe = clientWith(sim, { maxNetworkRetries: 3 });
     const created = await Promise.all(
-      Array.from({ length: 5 }, () => stripe.customers.create({ email: 'once@example.com' }, { idempotencyKey: 'same' })),
+      Array.from({ length: 5 }, () =>
+        stripe.customers.create({ email: 'once@example.com' }, { idempotencyKey: 'same' }),
+      ),
     );
     expect(new Set(created.map((c) => c.id)).size).toBe(1);
     expect((await stripe.customers.list()).data).toHaveLength(1);
@@ -77,7 +79,11 @@ describe('API faults', () => {
       [1, 2].map(() =>
         sim.fetch('https://api.stripe.com/v1/products', {
           method: 'POST',
-          headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'p1', 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            authorization: 'Bearer sk_test_x',
+            'idempotency-key': 'p1',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
           body: 'name=Pro',
         }),
       ),
