@@ -2,6 +2,7 @@
 
 export type { AccessDecision, AccessReason } from './access/access.js';
 export { decideAccess } from './access/access.js';
+export type { CatalogSyncItem, CatalogSyncResult, PlanPriceView, PlanView } from './catalog/catalog-sync.js';
 export type {
   Catalog,
   CatalogDefinition,
@@ -15,6 +16,7 @@ export { clockFromUnixSeconds, systemClock } from './clock.js';
 export { USER_ID_KEY } from './context.js';
 export type { Billing, BillingOptions } from './create-billing.js';
 export { createBilling } from './create-billing.js';
+export type { AddressInput, EnsureCustomerInput } from './customers/customers.js';
 export type { BillingErrorCode } from './errors/billing-error.js';
 export {
   BillingError,
@@ -29,6 +31,7 @@ export type { Money } from './money.js';
 export { formatMoney, money } from './money.js';
 export type { Notification, Notifier } from './notifications/notifier.js';
 export { memoryNotifier, nullNotifier } from './notifications/notifier.js';
+export type { RemovePaymentMethodResult, SetupIntentResult } from './payment-methods/payment-methods.js';
 export type { Policies, PoliciesInput } from './policies/policies.js';
 export type {
   AuditLog,

@@ -6,16 +6,17 @@ import { z } from 'zod';
 import type { Interval } from '../catalog/define-catalog.js';
 import { fromUnix, toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
+import { requireCustomer, userIdSchema } from '../customers/customers.js';
 import { BillingError, CardDeclinedError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import { idOf } from '../mirror/stripe-to-records.js';
 import { type Money, monthlyEquivalent } from '../money.js';
 import { attachAndMakeDefault } from '../payment-methods/payment-methods.js';
-import type { CustomerRecord, SubscriptionRecord } from '../store/records.js';
+import type { SubscriptionRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
 import { liveSubscription, writeSubscription } from './subscription-writes.js';
 
-const userId = z.string().min(1).max(255);
+const userId = userIdSchema;
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
 const startSchema = z.object({
@@ -73,17 +74,6 @@ export interface ChangePreview {
 type Direction = ChangePreview['direction'];
 
 export function subscriptionsApi(ctx: BillingContext) {
-  async function requireCustomer(id: string): Promise<CustomerRecord> {
-    const customer = await ctx.store.customers.findByUserId(id);
-    if (!customer || customer.deleted) {
-      throw new BillingError(
-        'customer_not_found',
-        `No billing customer for user ${id}; call customers.ensure first.`,
-      );
-    }
-    return customer;
-  }
-
   async function requireLive(id: string): Promise<SubscriptionRecord> {
     const live = await liveSubscription(ctx, id);
     if (!live) throw new BillingError('subscription_not_found', `User ${id} has no current subscription.`);
@@ -168,7 +158,7 @@ export function subscriptionsApi(ctx: BillingContext) {
     /** Starts a subscription; a declined card throws CardDeclinedError, 3D Secure returns requiresAction. */
     async start(input: z.input<typeof startSchema>): Promise<StartResult> {
       const args = parseInput(startSchema, input, 'subscriptions.start');
-      let customer = await requireCustomer(args.userId);
+      let customer = await requireCustomer(ctx, args.userId);
       const { plan, price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
       const existing = await liveSubscription(ctx, args.userId);
       if (existing && ctx.policies.oneSubscriptionPerUser) {
@@ -181,7 +171,7 @@ export function subscriptionsApi(ctx: BillingContext) {
       let paymentMethod = customer.defaultPaymentMethodId;
       if (args.paymentMethodId) {
         paymentMethod = await attachAndMakeDefault(ctx, customer, args.paymentMethodId);
-        customer = await requireCustomer(args.userId);
+        customer = await requireCustomer(ctx, args.userId);
       }
       const trialDays = args.trialDays ?? priceDef.trialDays;
       if (!paymentMethod && !trialDays) {
