@@ -280,3 +280,53 @@ describe('access after a failed renewal', () => {
     expect(await world.billing.access.check('user_1')).toMatchObject({ allowed: true, reason: 'active' });
   });
 });
+
+describe('discounts and outages', () => {
+  it('applies a promotion code at signup', async () => {
+    const world = await givenEngine();
+    const coupon = await world.stripe.coupons.create({ percent_off: 50, duration: 'once' });
+    await world.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'LAUNCH50',
+    });
+    await givenUser(world);
+    const { subscription } = await world.billing.subscriptions.start({
+      userId: 'user_1',
+      plan: 'pro',
+      paymentMethodId: 'pm_card_au',
+      promotionCode: 'LAUNCH50',
+    });
+    const invoice = await world.stripe.invoices.retrieve(subscription.latestInvoiceId!);
+    expect(invoice).toMatchObject({ subtotal: 1000, total: 500, status: 'paid' });
+    await expect(
+      world.billing.subscriptions.start({ userId: 'user_2', plan: 'pro', promotionCode: 'NOPE' }),
+    ).rejects.toMatchObject({ code: 'customer_not_found' });
+    await givenUser(world, 'user_2');
+    await expect(
+      world.billing.subscriptions.start({
+        userId: 'user_2',
+        plan: 'pro',
+        paymentMethodId: 'pm_card_au',
+        promotionCode: 'NOPE',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('says stripe_unavailable when Stripe fails, and a retry after the outage starts one subscription', async () => {
+    const world = await givenEngine();
+    await givenUser(world);
+    world.sim.faults.inject({ method: 'POST', path: '/v1/subscriptions', kind: 500, times: 5 });
+    await expect(
+      world.billing.subscriptions.start({ userId: 'user_1', plan: 'pro', paymentMethodId: 'pm_card_au' }),
+    ).rejects.toMatchObject({ code: 'stripe_unavailable' });
+    world.sim.faults.clear();
+    const { subscription } = await world.billing.subscriptions.start({ userId: 'user_1', plan: 'pro' });
+    expect(subscription.status).toBe('active');
+    const customer = await world.billing.customers.get('user_1');
+    const all = await world.stripe.subscriptions.list({
+      customer: customer!.stripeCustomerId,
+      status: 'all',
+    });
+    expect(all.data).toHaveLength(1);
+  });
+});
