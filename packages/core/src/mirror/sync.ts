@@ -1,15 +1,24 @@
 // Pulls a user's Stripe state into the mirror (the repair path; webhooks are the usual path).
 
+import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../context.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import type { SubscriptionRecord } from '../store/records.js';
 import { writeSubscription } from '../subscriptions/subscription-writes.js';
+import { type ApplyResult, applyEvent } from './apply-event.js';
 import { subscriptionRecordFrom } from './stripe-to-records.js';
 
 export function syncApi(ctx: BillingContext) {
   return {
+    /**
+     * Applies a verified Stripe event to the mirror: the object is read again from Stripe, events
+     * older than the mirrored row are skipped, notifications go out once per state change.
+     * `@billkit/webhooks` calls this after recording the event in the inbox.
+     */
+    applyEvent: (event: Stripe.Event): Promise<ApplyResult> => applyEvent(ctx, event),
+
     /** Re-reads the user's subscriptions from Stripe and writes what changed into the mirror. */
     async refresh(userId: string): Promise<SubscriptionRecord[]> {
       const id = parseInput(z.string().min(1), userId, 'sync.refresh');

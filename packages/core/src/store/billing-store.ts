@@ -4,10 +4,15 @@
 import type {
   AuditEntry,
   CustomerRecord,
+  DisputeRecord,
+  InvoiceRecord,
   Page,
   PageRequest,
   PaymentMethodRecord,
+  PaymentRecord,
+  RefundRecord,
   SubscriptionRecord,
+  WebhookEventRecord,
 } from './records.js';
 
 /** Writes an older state than the one stored are ignored; see `watermark`. */
@@ -49,6 +54,64 @@ export interface PaymentMethodRepository {
   delete(stripePaymentMethodId: string): Promise<void>;
 }
 
+export interface InvoiceRepository {
+  findByStripeId(stripeInvoiceId: string): Promise<InvoiceRecord | null>;
+  /** Replaces the row (lines included) unless the stored watermark is newer; inserts it when absent. */
+  upsert(record: InvoiceRecord): Promise<UpsertResult>;
+  /** A user's invoices, newest first. */
+  listByUserId(userId: string, page?: PageRequest): Promise<Page<InvoiceRecord>>;
+  /** All invoices, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<InvoiceRecord>>;
+}
+
+export interface PaymentRepository {
+  findByStripeId(stripeChargeId: string): Promise<PaymentRecord | null>;
+  upsert(record: PaymentRecord): Promise<UpsertResult>;
+  /** A user's payments, newest first. */
+  listByUserId(userId: string, page?: PageRequest): Promise<Page<PaymentRecord>>;
+  /** All payments, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<PaymentRecord>>;
+}
+
+export interface RefundRepository {
+  findByStripeId(stripeRefundId: string): Promise<RefundRecord | null>;
+  upsert(record: RefundRecord): Promise<UpsertResult>;
+  /** The refunds of one charge, oldest first. */
+  listByCharge(stripeChargeId: string): Promise<RefundRecord[]>;
+}
+
+export interface DisputeRepository {
+  findByStripeId(stripeDisputeId: string): Promise<DisputeRecord | null>;
+  upsert(record: DisputeRecord): Promise<UpsertResult>;
+  /** All disputes, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<DisputeRecord>>;
+}
+
+/**
+ * The webhook inbox. Race-safety is the point: `record` keeps an event id at most once however
+ * many copies receive it at the same moment, and `claim` lets exactly one of them work on it.
+ */
+export interface WebhookEventRepository {
+  /** Records a received event; 'duplicate' when its id is already there (nothing is changed). */
+  record(event: WebhookEventRecord): Promise<'recorded' | 'duplicate'>;
+  get(eventId: string): Promise<WebhookEventRecord | null>;
+  /**
+   * Atomically takes the event for processing: from `received` or `failed`, or from `processing`
+   * whose lease ended before `now`; sets `processing`, `leaseUntil`, attempts + 1. Returns the
+   * claimed row, or null when someone else holds it or it is already `applied` / `skipped`.
+   */
+  claim(eventId: string, at: { now: Date; leaseUntil: Date }): Promise<WebhookEventRecord | null>;
+  /** Marks a claimed event `applied` or `skipped` (with a note why), and releases the lease. */
+  complete(
+    eventId: string,
+    outcome: { status: 'applied' | 'skipped'; at: Date; note?: string | null },
+  ): Promise<void>;
+  /** Marks a claimed event `failed` with its error, and releases the lease; attempts are kept. */
+  fail(eventId: string, failure: { error: string; at: Date }): Promise<void>;
+  /** Failed events, oldest first. */
+  listFailed(page?: PageRequest): Promise<Page<WebhookEventRecord>>;
+}
+
 export interface AuditLog {
   /** Appends an entry; entries are never changed or removed. */
   append(entry: AuditEntry): Promise<void>;
@@ -61,6 +124,11 @@ export interface StoreSession {
   readonly customers: CustomerRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly paymentMethods: PaymentMethodRepository;
+  readonly invoices: InvoiceRepository;
+  readonly payments: PaymentRepository;
+  readonly refunds: RefundRepository;
+  readonly disputes: DisputeRepository;
+  readonly webhookEvents: WebhookEventRepository;
   readonly audit: AuditLog;
 }
 

@@ -7,19 +7,29 @@ import {
   type AuditLog,
   type BillingStore,
   type CustomerRepository,
+  type DisputeRepository,
+  type InvoiceRepository,
   type PaymentMethodRepository,
+  type PaymentRepository,
+  type RefundRepository,
   type StoreSession,
   type SubscriptionRepository,
   UniqueViolationError,
   type UpsertResult,
+  type WebhookEventRepository,
 } from './billing-store.js';
 import type {
   AuditEntry,
   CustomerRecord,
+  DisputeRecord,
+  InvoiceRecord,
   Page,
   PageRequest,
   PaymentMethodRecord,
+  PaymentRecord,
+  RefundRecord,
   SubscriptionRecord,
+  WebhookEventRecord,
 } from './records.js';
 
 const DEFAULT_PAGE_LIMIT = 100;
@@ -84,23 +94,28 @@ interface AuditRows {
   append(entry: AuditEntry): void;
 }
 
-interface Tables {
-  /** By Stripe customer id. */
-  customers: RowMap<string, CustomerRecord>;
+/** What each keyed table holds. Every table but the user-id index is keyed by the row's Stripe id. */
+interface RowsOf {
+  customers: CustomerRecord;
   /** The unique index on user id: user id → Stripe customer id. */
-  customerIdByUserId: RowMap<string, string>;
-  subscriptions: RowMap<string, SubscriptionRecord>;
-  paymentMethods: RowMap<string, PaymentMethodRecord>;
-  audit: AuditRows;
+  customerIdByUserId: string;
+  subscriptions: SubscriptionRecord;
+  paymentMethods: PaymentMethodRecord;
+  /** Lines are kept inside their invoice, so an invoice and its lines are written as one row. */
+  invoices: InvoiceRecord;
+  /** By Stripe charge id. */
+  payments: PaymentRecord;
+  refunds: RefundRecord;
+  disputes: DisputeRecord;
+  /** By Stripe event id. */
+  webhookEvents: WebhookEventRecord;
 }
 
-interface CommittedTables extends Tables {
-  customers: Map<string, CustomerRecord>;
-  customerIdByUserId: Map<string, string>;
-  subscriptions: Map<string, SubscriptionRecord>;
-  paymentMethods: Map<string, PaymentMethodRecord>;
+type Tables = { [Name in keyof RowsOf]: RowMap<string, RowsOf[Name]> } & { audit: AuditRows };
+
+type CommittedTables = { [Name in keyof RowsOf]: Map<string, RowsOf[Name]> } & {
   audit: AuditRows & { entries: AuditEntry[] };
-}
+};
 
 function emptyTables(): CommittedTables {
   const entries: AuditEntry[] = [];
@@ -109,6 +124,11 @@ function emptyTables(): CommittedTables {
     customerIdByUserId: new Map(),
     subscriptions: new Map(),
     paymentMethods: new Map(),
+    invoices: new Map(),
+    payments: new Map(),
+    refunds: new Map(),
+    disputes: new Map(),
+    webhookEvents: new Map(),
     audit: { entries, append: (entry) => entries.push(entry) },
   };
 }
@@ -155,10 +175,17 @@ class DraftMap<K, V> implements RowMap<K, V> {
 }
 
 function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
-  const customers = new DraftMap(base.customers);
-  const customerIdByUserId = new DraftMap(base.customerIdByUserId);
-  const subscriptions = new DraftMap(base.subscriptions);
-  const paymentMethods = new DraftMap(base.paymentMethods);
+  const drafts: { [Name in keyof RowsOf]: DraftMap<string, RowsOf[Name]> } = {
+    customers: new DraftMap(base.customers),
+    customerIdByUserId: new DraftMap(base.customerIdByUserId),
+    subscriptions: new DraftMap(base.subscriptions),
+    paymentMethods: new DraftMap(base.paymentMethods),
+    invoices: new DraftMap(base.invoices),
+    payments: new DraftMap(base.payments),
+    refunds: new DraftMap(base.refunds),
+    disputes: new DraftMap(base.disputes),
+    webhookEvents: new DraftMap(base.webhookEvents),
+  };
   const pendingAudit: AuditEntry[] = [];
   const audit: AuditRows = {
     get entries() {
@@ -167,13 +194,10 @@ function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
     append: (entry) => pendingAudit.push(entry),
   };
   return {
-    tables: { customers, customerIdByUserId, subscriptions, paymentMethods, audit },
+    tables: { ...drafts, audit },
     // Synchronous, and Map writes cannot fail: a commit is never half-applied.
     commit() {
-      customers.commit();
-      customerIdByUserId.commit();
-      subscriptions.commit();
-      paymentMethods.commit();
+      for (const draft of Object.values(drafts)) draft.commit();
       base.audit.entries.push(...pendingAudit);
     },
   };
@@ -204,6 +228,11 @@ function createSession(access: TableAccess): StoreSession {
     customers: customerRepository(access),
     subscriptions: subscriptionRepository(access),
     paymentMethods: paymentMethodRepository(access),
+    invoices: invoiceRepository(access),
+    payments: paymentRepository(access),
+    refunds: refundRepository(access),
+    disputes: disputeRepository(access),
+    webhookEvents: webhookEventRepository(access),
     audit: auditLog(access),
   };
 }
@@ -306,6 +335,179 @@ function paymentMethodRepository({ read, write }: TableAccess): PaymentMethodRep
   };
 }
 
+function invoiceRepository({ read, write }: TableAccess): InvoiceRepository {
+  const sortKey = (invoice: InvoiceRecord): SortKey => ({
+    createdAt: invoice.createdAt,
+    id: invoice.stripeInvoiceId,
+  });
+  return {
+    findByStripeId: (stripeInvoiceId) => read((tables) => copyOrNull(tables.invoices.get(stripeInvoiceId))),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.invoices, row.stripeInvoiceId, row));
+    },
+    listByUserId: (userId, page) =>
+      read((tables) =>
+        pageOf(
+          'invoicesOfUser',
+          [...tables.invoices.values()].filter((invoice) => invoice.userId === userId),
+          page,
+          sortKey,
+          'newestFirst',
+        ),
+      ),
+    list: (page) => read((tables) => pageOf('invoices', [...tables.invoices.values()], page, sortKey)),
+  };
+}
+
+function paymentRepository({ read, write }: TableAccess): PaymentRepository {
+  const sortKey = (payment: PaymentRecord): SortKey => ({
+    createdAt: payment.createdAt,
+    id: payment.stripeChargeId,
+  });
+  return {
+    findByStripeId: (stripeChargeId) => read((tables) => copyOrNull(tables.payments.get(stripeChargeId))),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.payments, row.stripeChargeId, row));
+    },
+    listByUserId: (userId, page) =>
+      read((tables) =>
+        pageOf(
+          'paymentsOfUser',
+          [...tables.payments.values()].filter((payment) => payment.userId === userId),
+          page,
+          sortKey,
+          'newestFirst',
+        ),
+      ),
+    list: (page) => read((tables) => pageOf('payments', [...tables.payments.values()], page, sortKey)),
+  };
+}
+
+function refundRepository({ read, write }: TableAccess): RefundRepository {
+  const sortKey = (refund: RefundRecord): SortKey => ({
+    createdAt: refund.createdAt,
+    id: refund.stripeRefundId,
+  });
+  return {
+    findByStripeId: (stripeRefundId) => read((tables) => copyOrNull(tables.refunds.get(stripeRefundId))),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.refunds, row.stripeRefundId, row));
+    },
+    listByCharge: (stripeChargeId) =>
+      read((tables) =>
+        [...tables.refunds.values()]
+          .filter((refund) => refund.stripeChargeId === stripeChargeId)
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .map((refund) => structuredClone(refund)),
+      ),
+  };
+}
+
+function disputeRepository({ read, write }: TableAccess): DisputeRepository {
+  const sortKey = (dispute: DisputeRecord): SortKey => ({
+    createdAt: dispute.createdAt,
+    id: dispute.stripeDisputeId,
+  });
+  return {
+    findByStripeId: (stripeDisputeId) => read((tables) => copyOrNull(tables.disputes.get(stripeDisputeId))),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.disputes, row.stripeDisputeId, row));
+    },
+    list: (page) => read((tables) => pageOf('disputes', [...tables.disputes.values()], page, sortKey)),
+  };
+}
+
+// The inbox's guarantees (one record per event id, one holder per claim) come from the write queue:
+// each check-then-write below runs whole before the next write starts.
+function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepository {
+  const sortKey = (event: WebhookEventRecord): SortKey => ({
+    createdAt: event.receivedAt,
+    id: event.eventId,
+  });
+  return {
+    record: (event) => {
+      const row = structuredClone(event);
+      return write((tables) => {
+        if (tables.webhookEvents.get(row.eventId) !== undefined) return 'duplicate';
+        tables.webhookEvents.set(row.eventId, row);
+        return 'recorded';
+      });
+    },
+    get: (eventId) => read((tables) => copyOrNull(tables.webhookEvents.get(eventId))),
+    claim: (eventId, at) => {
+      const { now, leaseUntil } = structuredClone(at);
+      return write((tables) => {
+        const stored = tables.webhookEvents.get(eventId);
+        if (stored === undefined || !isClaimable(stored, now)) return null;
+        const claimed: WebhookEventRecord = {
+          ...stored,
+          status: 'processing',
+          leaseUntil,
+          attempts: stored.attempts + 1,
+        };
+        tables.webhookEvents.set(eventId, claimed);
+        return structuredClone(claimed);
+      });
+    },
+    complete: (eventId, outcome) => {
+      const { status, at, note } = structuredClone(outcome);
+      return write((tables) => {
+        const stored = tables.webhookEvents.get(eventId);
+        if (stored === undefined) return;
+        tables.webhookEvents.set(eventId, {
+          ...stored,
+          status,
+          updatedAt: at,
+          note: note ?? null,
+          leaseUntil: null,
+        });
+      });
+    },
+    fail: (eventId, failure) => {
+      const { error, at } = structuredClone(failure);
+      return write((tables) => {
+        const stored = tables.webhookEvents.get(eventId);
+        if (stored === undefined) return;
+        tables.webhookEvents.set(eventId, {
+          ...stored,
+          status: 'failed',
+          lastError: error,
+          updatedAt: at,
+          leaseUntil: null,
+        });
+      });
+    },
+    listFailed: (page) =>
+      read((tables) =>
+        pageOf(
+          'failedWebhookEvents',
+          [...tables.webhookEvents.values()].filter((event) => event.status === 'failed'),
+          page,
+          sortKey,
+        ),
+      ),
+  };
+}
+
+/** Whether a claim at `now` may take the event: nobody holds it, and it is not done. */
+function isClaimable(event: WebhookEventRecord, now: Date): boolean {
+  switch (event.status) {
+    case 'received':
+    case 'failed':
+      return true;
+    case 'processing':
+      // A processing row without a lease has no holder to wait for.
+      return event.leaseUntil === null || event.leaseUntil.getTime() < now.getTime();
+    case 'applied':
+    case 'skipped':
+      return false;
+  }
+}
+
 function auditLog({ read, write }: TableAccess): AuditLog {
   return {
     append: (entry) => {
@@ -352,8 +554,20 @@ function copyOrNull<T>(row: T | undefined): T | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pages. Lists are ordered by (createdAt, Stripe id); a cursor holds the key of a page's last row,
-// so the next page starts right after it even when rows were added in between.
+// Pages. Lists are ordered by (createdAt, Stripe id), oldest first unless the port says newest
+// first; a cursor holds the key of a page's last row, so the next page starts right after it even
+// when rows were added in between.
+
+/** The keyed lists; a cursor names the list that issued it, and no other list takes it. */
+type KeyedList =
+  | 'customers'
+  | 'subscriptions'
+  | 'invoices'
+  | 'invoicesOfUser'
+  | 'payments'
+  | 'paymentsOfUser'
+  | 'disputes'
+  | 'failedWebhookEvents';
 
 interface SortKey {
   createdAt: Date;
@@ -368,17 +582,19 @@ function compareSortKeys(a: SortKey, b: SortKey): number {
 }
 
 function pageOf<T>(
-  list: 'customers' | 'subscriptions',
+  list: KeyedList,
   rows: T[],
   page: PageRequest = {},
   sortKey: (row: T) => SortKey,
+  order: 'oldestFirst' | 'newestFirst' = 'oldestFirst',
 ): Page<T> {
   const limit = pageLimit(page.limit);
   const after = page.after == null ? null : decodeKeyCursor(list, page.after);
+  const direction = order === 'oldestFirst' ? 1 : -1;
   const following = rows
     .map((row) => ({ row, key: sortKey(row) }))
-    .filter(({ key }) => after === null || compareSortKeys(key, after) > 0)
-    .sort((a, b) => compareSortKeys(a.key, b.key));
+    .filter(({ key }) => after === null || direction * compareSortKeys(key, after) > 0)
+    .sort((a, b) => direction * compareSortKeys(a.key, b.key));
   const taken = following.slice(0, limit);
   const last = taken.at(-1);
   const nextCursor =
@@ -416,7 +632,7 @@ function decodeCursor(cursor: string): unknown {
   }
 }
 
-function decodeKeyCursor(list: 'customers' | 'subscriptions', cursor: string): SortKey {
+function decodeKeyCursor(list: KeyedList, cursor: string): SortKey {
   const value = decodeCursor(cursor);
   if (
     Array.isArray(value) &&

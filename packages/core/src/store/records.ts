@@ -100,7 +100,16 @@ export interface AuditEntry {
   actor: string;
   /** What happened, as `domain.verb`: `subscription.started`, `customer.created`, ... */
   action: string;
-  subjectType: 'customer' | 'subscription' | 'payment_method' | 'invoice' | 'catalog' | 'webhook_event';
+  subjectType:
+    | 'customer'
+    | 'subscription'
+    | 'payment_method'
+    | 'invoice'
+    | 'payment'
+    | 'refund'
+    | 'dispute'
+    | 'catalog'
+    | 'webhook_event';
   subjectId: string;
   userId: string | null;
   data: Record<string, unknown>;
@@ -116,4 +125,121 @@ export interface PageRequest {
   limit?: number;
   /** Cursor from a previous page's `nextCursor`. */
   after?: string | null;
+}
+
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+
+export interface InvoiceLineRecord {
+  stripeLineId: string;
+  description: string | null;
+  /** Minor units, tax included when the price is tax-inclusive (as Stripe's line amount). */
+  amount: number;
+  quantity: number | null;
+  proration: boolean;
+  /** Tax in this line, minor units. */
+  tax: number;
+  stripePriceId: string | null;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+export interface InvoiceRecord {
+  stripeInvoiceId: string;
+  stripeCustomerId: string;
+  userId: string | null;
+  stripeSubscriptionId: string | null;
+  number: string | null;
+  status: InvoiceStatus;
+  billingReason: string | null;
+  currency: string;
+  subtotal: number;
+  /** Total tax (inclusive and exclusive), minor units. */
+  tax: number;
+  total: number;
+  amountDue: number;
+  amountPaid: number;
+  amountRemaining: number;
+  attemptCount: number;
+  nextPaymentAttempt: Date | null;
+  hostedInvoiceUrl: string | null;
+  invoicePdf: string | null;
+  periodStart: Date;
+  periodEnd: Date;
+  lines: InvoiceLineRecord[];
+  createdAt: Date;
+  finalizedAt: Date | null;
+  paidAt: Date | null;
+  voidedAt: Date | null;
+  watermark: number;
+}
+
+/** A card payment (a Stripe charge), with Stripe's fee and what reached the balance. */
+export interface PaymentRecord {
+  stripeChargeId: string;
+  stripePaymentIntentId: string | null;
+  stripeCustomerId: string | null;
+  userId: string | null;
+  stripeInvoiceId: string | null;
+  status: 'succeeded' | 'pending' | 'failed';
+  amount: number;
+  currency: string;
+  /** Stripe's fee (GST included for Australian accounts); null until the balance transaction is known. */
+  fee: number | null;
+  net: number | null;
+  amountRefunded: number;
+  refunded: boolean;
+  disputed: boolean;
+  failureCode: string | null;
+  failureMessage: string | null;
+  brand: string | null;
+  last4: string | null;
+  createdAt: Date;
+  watermark: number;
+}
+
+export interface RefundRecord {
+  stripeRefundId: string;
+  stripeChargeId: string | null;
+  stripeCustomerId: string | null;
+  userId: string | null;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  createdAt: Date;
+  watermark: number;
+}
+
+export interface DisputeRecord {
+  stripeDisputeId: string;
+  stripeChargeId: string;
+  userId: string | null;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string;
+  evidenceDueBy: Date | null;
+  createdAt: Date;
+  watermark: number;
+}
+
+export type WebhookEventStatus = 'received' | 'processing' | 'applied' | 'failed' | 'skipped';
+
+/** A Stripe event in the inbox: recorded once by id before it is applied. */
+export interface WebhookEventRecord {
+  eventId: string;
+  type: string;
+  /** The event's `created`. */
+  stripeCreated: Date;
+  /** The event as received (JSON text), so it can be replayed. */
+  payload: string;
+  status: WebhookEventStatus;
+  attempts: number;
+  lastError: string | null;
+  /** Why a recorded event was skipped (e.g. older than the mirrored row). */
+  note: string | null;
+  receivedAt: Date;
+  updatedAt: Date;
+  /** While `processing`: the claim is someone's until then; after it, another copy may take over. */
+  leaseUntil: Date | null;
 }

@@ -31,15 +31,17 @@ export async function writeSubscription(
   userId: string,
   audit: { action: string; actor?: string; data?: Record<string, unknown> },
   overrides: Partial<SubscriptionRecord> = {},
+  /** The time of the Stripe state being written (an event's `created`). @default the clock's now */
+  stateAt?: Date,
 ): Promise<SubscriptionRecord> {
-  const now = ctx.clock.now();
+  const now = stateAt ?? ctx.clock.now();
   return ctx.store.transaction(async (session) => {
     const existing = await session.subscriptions.findByStripeId(subscription.id);
     const record = {
       ...subscriptionRecordFrom(subscription, userId, ctx.catalog, toUnix(now), existing, now),
       ...overrides,
     };
-    await session.subscriptions.upsert(record);
+    if ((await session.subscriptions.upsert(record)) === 'stale') return existing ?? record;
     await recordAudit(session, ctx.clock, {
       action: audit.action,
       ...(audit.actor ? { actor: audit.actor } : {}),

@@ -1,5 +1,15 @@
 // `@billkit/core/testing`: what adapter authors and hosts use in their tests. Imports vitest, so
 // it is a subpath of its own and never reached from the main entry.
 
-export { aCustomer, anAuditEntry, aPaymentMethod, aSubscription } from './builders.js';
+export {
+  aCustomer,
+  aDispute,
+  anAuditEntry,
+  anInvoice,
+  aPayment,
+  aPaymentMethod,
+  aRefund,
+  aSubscription,
+  aWebhookEvent,
+} from './builders.js';
 export { runStoreConformance, type StoreConformanceOptions } from './store-conformance.js';

@@ -11,12 +11,27 @@ import {
 import type {
   AuditEntry,
   CustomerRecord,
+  DisputeRecord,
+  InvoiceRecord,
   Page,
   PageRequest,
   PaymentMethodRecord,
+  PaymentRecord,
+  RefundRecord,
   SubscriptionRecord,
+  WebhookEventRecord,
 } from '../store/records.js';
-import { aCustomer, anAuditEntry, aPaymentMethod, aSubscription } from './builders.js';
+import {
+  aCustomer,
+  aDispute,
+  anAuditEntry,
+  anInvoice,
+  aPayment,
+  aPaymentMethod,
+  aRefund,
+  aSubscription,
+  aWebhookEvent,
+} from './builders.js';
 
 export interface StoreConformanceOptions {
   /**
@@ -81,12 +96,22 @@ function registerSuite(getStore: GetStore): void {
     expect(await store.customers.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.subscriptions.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.audit.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.invoices.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.payments.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.disputes.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
   });
 
   describeCustomers(getStore);
   describeSubscriptions(getStore);
   describePaymentMethods(getStore);
   describeAuditLog(getStore);
+  describeInvoices(getStore);
+  describePayments(getStore);
+  describeRefunds(getStore);
+  describeDisputes(getStore);
+  describeWebhookInbox(getStore);
+  describePages(getStore);
   describeWatermarks(getStore);
   describeTransactions(getStore);
   describeConcurrency(getStore);
@@ -668,6 +693,885 @@ function describeAuditLog(getStore: GetStore): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Invoices
+
+function describeInvoices(getStore: GetStore): void {
+  describe('invoices', () => {
+    it('inserts an invoice on first upsert and finds it by Stripe id', async () => {
+      const store = getStore();
+      const invoice = anInvoice();
+
+      expect(await store.invoices.upsert(invoice)).toBe('inserted');
+      expect(await store.invoices.findByStripeId(invoice.stripeInvoiceId)).toEqual(invoice);
+    });
+
+    it('answers null for an invoice that is not stored', async () => {
+      expect(await getStore().invoices.findByStripeId('in_nobody')).toBeNull();
+    });
+
+    it('keeps every field of a fully filled invoice exactly: lines in order with their dates, negative proration lines, amounts beyond 32 bits, unicode', async () => {
+      const store = getStore();
+      const invoice = anInvoice({
+        number: 'BK-2025-000042',
+        status: 'open',
+        billingReason: 'subscription_update',
+        currency: 'aud',
+        subtotal: 9_000_000_550,
+        tax: 818_181_868,
+        total: 9_000_000_550,
+        amountDue: 9_000_000_550,
+        amountPaid: 550,
+        amountRemaining: 9_000_000_000,
+        attemptCount: 3,
+        nextPaymentAttempt: new Date('2025-06-04T10:00:00.250Z'),
+        hostedInvoiceUrl: 'https://invoice.stripe.com/i/acct_1/test_full?s=ap',
+        invoicePdf: 'https://pay.stripe.com/invoice/acct_1/test_full/pdf?s=ap',
+        periodStart: new Date('2025-05-01T00:00:00.001Z'),
+        periodEnd: new Date('2025-06-01T00:00:00.999Z'),
+        lines: [
+          {
+            stripeLineId: 'il_full_2',
+            description: 'Unused time on Pro — "Zoë" 🚀',
+            amount: -550,
+            quantity: 1,
+            proration: true,
+            tax: -50,
+            stripePriceId: 'price_pro_month',
+            periodStart: new Date('2025-05-15T12:34:56.789Z'),
+            periodEnd: new Date('2025-06-01T00:00:00.999Z'),
+          },
+          {
+            stripeLineId: 'il_full_1',
+            description: null,
+            amount: 9_000_001_100,
+            quantity: null,
+            proration: false,
+            tax: 818_181_918,
+            stripePriceId: null,
+            periodStart: new Date('2025-05-01T00:00:00.001Z'),
+            periodEnd: new Date('2025-06-01T00:00:00.999Z'),
+          },
+          {
+            stripeLineId: 'il_full_3',
+            description: 'Seats',
+            amount: 0,
+            quantity: 0,
+            proration: false,
+            tax: 0,
+            stripePriceId: 'price_seat_month',
+            periodStart: new Date('2025-05-01T00:00:00.001Z'),
+            periodEnd: new Date('2025-06-01T00:00:00.999Z'),
+          },
+        ],
+        createdAt: new Date('2025-05-01T00:00:00.123Z'),
+        finalizedAt: new Date('2025-05-01T01:00:00.456Z'),
+        paidAt: new Date('2025-05-02T01:00:00.789Z'),
+        voidedAt: new Date('2025-05-03T01:00:00.012Z'),
+        watermark: 1_748_736_000,
+      });
+      await store.invoices.upsert(invoice);
+
+      const found = await store.invoices.findByStripeId(invoice.stripeInvoiceId);
+      expect(found).toEqual(invoice);
+      expect(found?.lines.map((line) => line.stripeLineId)).toEqual(['il_full_2', 'il_full_1', 'il_full_3']);
+      expect(found?.lines[0]?.periodStart).toBeInstanceOf(Date);
+      expect(found?.nextPaymentAttempt).toBeInstanceOf(Date);
+    });
+
+    it('keeps null fields null, and an invoice without lines', async () => {
+      const store = getStore();
+      const invoice = anInvoice({
+        userId: null,
+        stripeSubscriptionId: null,
+        number: null,
+        status: 'draft',
+        billingReason: null,
+        nextPaymentAttempt: null,
+        hostedInvoiceUrl: null,
+        invoicePdf: null,
+        lines: [],
+        finalizedAt: null,
+        paidAt: null,
+        voidedAt: null,
+      });
+      await store.invoices.upsert(invoice);
+
+      expect(await store.invoices.findByStripeId(invoice.stripeInvoiceId)).toEqual(invoice);
+    });
+
+    it('replaces the lines of an invoice with those of a newer state, dropping lines it no longer has', async () => {
+      const store = getStore();
+      const invoice = anInvoice({ watermark: 100 });
+      const withThreeLines = {
+        ...invoice,
+        lines: [0, 1, 2].map((index) => ({ ...invoice.lines[0]!, stripeLineId: `il_replaced_${index}` })),
+      };
+      await store.invoices.upsert(withThreeLines);
+      const withOneLine = {
+        ...invoice,
+        watermark: 101,
+        lines: [{ ...invoice.lines[0]!, stripeLineId: 'il_replaced_new', amount: 2200 }],
+      };
+
+      expect(await store.invoices.upsert(withOneLine)).toBe('updated');
+      expect(await store.invoices.findByStripeId(invoice.stripeInvoiceId)).toEqual(withOneLine);
+    });
+
+    it("lists a user's invoices newest first, the higher Stripe id first when created at the same moment, and no one else's", async () => {
+      const store = getStore();
+      const owner = aCustomer();
+      const ofOwner = (stripeInvoiceId: string, createdAt: string) =>
+        anInvoice({
+          stripeInvoiceId,
+          userId: owner.userId,
+          stripeCustomerId: owner.stripeCustomerId,
+          createdAt: new Date(createdAt),
+        });
+      await store.invoices.upsert(ofOwner('in_order_b', '2025-02-01T00:00:00.000Z'));
+      await store.invoices.upsert(ofOwner('in_order_d', '2025-03-01T00:00:00.000Z'));
+      await store.invoices.upsert(ofOwner('in_order_a', '2025-01-01T00:00:00.000Z'));
+      await store.invoices.upsert(ofOwner('in_order_c', '2025-02-01T00:00:00.000Z'));
+      await store.invoices.upsert(anInvoice({ createdAt: new Date('2025-04-01T00:00:00.000Z') }));
+      await store.invoices.upsert(
+        anInvoice({ userId: null, createdAt: new Date('2025-04-01T00:00:00.000Z') }),
+      );
+
+      const page = await store.invoices.listByUserId(owner.userId);
+
+      expect(page.items.map((invoice) => invoice.stripeInvoiceId)).toEqual([
+        'in_order_d',
+        'in_order_c',
+        'in_order_b',
+        'in_order_a',
+      ]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('lists no invoices for a user who has none', async () => {
+      expect(await getStore().invoices.listByUserId('user_nobody')).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('gives callers copies: changing an invoice or its lines after writing or reading it leaves the store as it was', async () => {
+      const store = getStore();
+      const invoice = anInvoice();
+      const expected = structuredClone(invoice);
+      await store.invoices.upsert(invoice);
+      invoice.lines[0]!.amount = 1;
+      invoice.lines.push({ ...expected.lines[0]!, stripeLineId: 'il_pushed_after_upsert' });
+
+      const read = await store.invoices.findByStripeId(expected.stripeInvoiceId);
+      read!.lines[0]!.periodEnd.setUTCFullYear(1999);
+      read!.lines.pop();
+      const listed = await store.invoices.listByUserId(expected.userId!);
+      listed.items[0]!.lines[0]!.description = 'changed after list';
+      const all = await store.invoices.list();
+      all.items[0]!.createdAt.setUTCFullYear(1999);
+
+      expect(await store.invoices.findByStripeId(expected.stripeInvoiceId)).toEqual(expected);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments
+
+function describePayments(getStore: GetStore): void {
+  describe('payments', () => {
+    it('inserts a payment on first upsert and finds it by Stripe charge id', async () => {
+      const store = getStore();
+      const payment = aPayment();
+
+      expect(await store.payments.upsert(payment)).toBe('inserted');
+      expect(await store.payments.findByStripeId(payment.stripeChargeId)).toEqual(payment);
+    });
+
+    it('answers null for a payment that is not stored', async () => {
+      expect(await getStore().payments.findByStripeId('ch_nobody')).toBeNull();
+    });
+
+    it('keeps every field of a fully filled payment exactly, including an amount beyond 32 bits', async () => {
+      const store = getStore();
+      const payment = aPayment({
+        status: 'succeeded',
+        amount: 9_000_000_000,
+        currency: 'aud',
+        fee: 157_500_030,
+        net: 8_842_499_970,
+        amountRefunded: 1_000_000_000,
+        refunded: true,
+        disputed: true,
+        failureCode: 'card_declined',
+        failureMessage: 'Ihre Karte wurde abgelehnt — "insufficient_funds" 💳',
+        brand: 'amex',
+        last4: '0005',
+        createdAt: new Date('2025-05-05T05:05:05.505Z'),
+        watermark: 1_746_421_505,
+      });
+      await store.payments.upsert(payment);
+
+      const found = await store.payments.findByStripeId(payment.stripeChargeId);
+      expect(found).toEqual(payment);
+      expect(found?.createdAt).toBeInstanceOf(Date);
+    });
+
+    it('keeps an unknown fee and net as null, and a zero fee as zero', async () => {
+      const store = getStore();
+      const pending = aPayment({
+        status: 'pending',
+        stripePaymentIntentId: null,
+        stripeCustomerId: null,
+        userId: null,
+        stripeInvoiceId: null,
+        fee: null,
+        net: null,
+        failureCode: null,
+        failureMessage: null,
+        brand: null,
+        last4: null,
+      });
+      const free = aPayment({ amount: 0, fee: 0, net: 0 });
+      const failed = aPayment({
+        status: 'failed',
+        fee: null,
+        net: null,
+        failureCode: 'card_declined',
+        failureMessage: 'Your card was declined.',
+      });
+      for (const payment of [pending, free, failed]) await store.payments.upsert(payment);
+
+      expect(await store.payments.findByStripeId(pending.stripeChargeId)).toEqual(pending);
+      expect(await store.payments.findByStripeId(free.stripeChargeId)).toEqual(free);
+      expect(await store.payments.findByStripeId(failed.stripeChargeId)).toEqual(failed);
+    });
+
+    it("lists a user's payments newest first, the higher Stripe id first when made at the same moment, and no one else's", async () => {
+      const store = getStore();
+      const owner = aCustomer();
+      const ofOwner = (stripeChargeId: string, createdAt: string) =>
+        aPayment({
+          stripeChargeId,
+          userId: owner.userId,
+          stripeCustomerId: owner.stripeCustomerId,
+          createdAt: new Date(createdAt),
+        });
+      await store.payments.upsert(ofOwner('ch_order_b', '2025-02-01T00:00:00.000Z'));
+      await store.payments.upsert(ofOwner('ch_order_d', '2025-03-01T00:00:00.000Z'));
+      await store.payments.upsert(ofOwner('ch_order_a', '2025-01-01T00:00:00.000Z'));
+      await store.payments.upsert(ofOwner('ch_order_c', '2025-02-01T00:00:00.000Z'));
+      await store.payments.upsert(aPayment({ createdAt: new Date('2025-04-01T00:00:00.000Z') }));
+      await store.payments.upsert(
+        aPayment({ userId: null, createdAt: new Date('2025-04-01T00:00:00.000Z') }),
+      );
+
+      const page = await store.payments.listByUserId(owner.userId);
+
+      expect(page.items.map((payment) => payment.stripeChargeId)).toEqual([
+        'ch_order_d',
+        'ch_order_c',
+        'ch_order_b',
+        'ch_order_a',
+      ]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('lists no payments for a user who has none', async () => {
+      expect(await getStore().payments.listByUserId('user_nobody')).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('gives callers copies: changing a payment after writing or reading it leaves the store as it was', async () => {
+      const store = getStore();
+      const payment = aPayment();
+      const expected = structuredClone(payment);
+      await store.payments.upsert(payment);
+      payment.fee = 1;
+      payment.createdAt.setUTCFullYear(1999);
+
+      const read = await store.payments.findByStripeId(expected.stripeChargeId);
+      read!.net = 1;
+      const listed = await store.payments.listByUserId(expected.userId!);
+      listed.items[0]!.createdAt.setUTCFullYear(1999);
+
+      expect(await store.payments.findByStripeId(expected.stripeChargeId)).toEqual(expected);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds
+
+function describeRefunds(getStore: GetStore): void {
+  describe('refunds', () => {
+    it('inserts a refund on first upsert and finds it by Stripe id', async () => {
+      const store = getStore();
+      const refund = aRefund();
+
+      expect(await store.refunds.upsert(refund)).toBe('inserted');
+      expect(await store.refunds.findByStripeId(refund.stripeRefundId)).toEqual(refund);
+    });
+
+    it('answers null for a refund that is not stored', async () => {
+      expect(await getStore().refunds.findByStripeId('re_nobody')).toBeNull();
+    });
+
+    it('keeps every field of a refund exactly, and null fields null', async () => {
+      const store = getStore();
+      const full = aRefund({
+        amount: 9_000_000_000,
+        currency: 'aud',
+        status: 'requires_action',
+        reason: 'duplicate',
+        createdAt: new Date('2025-05-05T05:05:05.505Z'),
+        watermark: 1_746_421_505,
+      });
+      const bare = aRefund({ stripeChargeId: null, stripeCustomerId: null, userId: null, reason: null });
+      await store.refunds.upsert(full);
+      await store.refunds.upsert(bare);
+
+      expect(await store.refunds.findByStripeId(full.stripeRefundId)).toEqual(full);
+      expect(await store.refunds.findByStripeId(bare.stripeRefundId)).toEqual(bare);
+    });
+
+    it("lists a charge's refunds oldest first, the lower Stripe id first when made at the same moment, and no other charge's", async () => {
+      const store = getStore();
+      const charge = aPayment();
+      const ofCharge = (stripeRefundId: string, createdAt: string) =>
+        aRefund({ stripeRefundId, stripeChargeId: charge.stripeChargeId, createdAt: new Date(createdAt) });
+      await store.refunds.upsert(ofCharge('re_order_c', '2025-02-01T00:00:00.000Z'));
+      await store.refunds.upsert(ofCharge('re_order_d', '2025-03-01T00:00:00.000Z'));
+      await store.refunds.upsert(ofCharge('re_order_a', '2025-01-01T00:00:00.000Z'));
+      await store.refunds.upsert(ofCharge('re_order_b', '2025-02-01T00:00:00.000Z'));
+      await store.refunds.upsert(aRefund({ createdAt: new Date('2024-12-01T00:00:00.000Z') }));
+      await store.refunds.upsert(aRefund({ stripeChargeId: null }));
+
+      const listed = await store.refunds.listByCharge(charge.stripeChargeId);
+
+      expect(listed.map((refund) => refund.stripeRefundId)).toEqual([
+        're_order_a',
+        're_order_b',
+        're_order_c',
+        're_order_d',
+      ]);
+    });
+
+    it('lists no refunds for a charge that has none', async () => {
+      expect(await getStore().refunds.listByCharge('ch_nobody')).toEqual([]);
+    });
+
+    it('gives callers copies: changing a listed refund leaves the store as it was', async () => {
+      const store = getStore();
+      const refund = aRefund();
+      const expected = structuredClone(refund);
+      await store.refunds.upsert(refund);
+      refund.amount = 1;
+
+      const listed = await store.refunds.listByCharge(expected.stripeChargeId!);
+      listed[0]!.createdAt.setUTCFullYear(1999);
+      listed[0]!.status = 'failed';
+
+      expect(await store.refunds.findByStripeId(expected.stripeRefundId)).toEqual(expected);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disputes
+
+function describeDisputes(getStore: GetStore): void {
+  describe('disputes', () => {
+    it('inserts a dispute on first upsert and finds it by Stripe id', async () => {
+      const store = getStore();
+      const dispute = aDispute();
+
+      expect(await store.disputes.upsert(dispute)).toBe('inserted');
+      expect(await store.disputes.findByStripeId(dispute.stripeDisputeId)).toEqual(dispute);
+    });
+
+    it('answers null for a dispute that is not stored', async () => {
+      expect(await getStore().disputes.findByStripeId('dp_nobody')).toBeNull();
+    });
+
+    it('keeps every field of a dispute exactly, and null fields null', async () => {
+      const store = getStore();
+      const full = aDispute({
+        amount: 9_000_000_000,
+        currency: 'aud',
+        status: 'warning_under_review',
+        reason: 'product_not_received',
+        evidenceDueBy: new Date('2025-05-20T23:59:59.999Z'),
+        createdAt: new Date('2025-05-05T05:05:05.505Z'),
+        watermark: 1_746_421_505,
+      });
+      const bare = aDispute({ userId: null, evidenceDueBy: null });
+      await store.disputes.upsert(full);
+      await store.disputes.upsert(bare);
+
+      const found = await store.disputes.findByStripeId(full.stripeDisputeId);
+      expect(found).toEqual(full);
+      expect(found?.evidenceDueBy).toBeInstanceOf(Date);
+      expect(await store.disputes.findByStripeId(bare.stripeDisputeId)).toEqual(bare);
+    });
+
+    it('gives callers copies: changing a read dispute leaves the store as it was', async () => {
+      const store = getStore();
+      const dispute = aDispute();
+      const expected = structuredClone(dispute);
+      await store.disputes.upsert(dispute);
+      dispute.evidenceDueBy!.setUTCFullYear(1999);
+
+      const { items } = await store.disputes.list();
+      items[0]!.evidenceDueBy!.setUTCFullYear(1999);
+      items[0]!.status = 'lost';
+
+      expect(await store.disputes.findByStripeId(expected.stripeDisputeId)).toEqual(expected);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The webhook inbox. Races on it are in `describeConcurrency`.
+
+/** Claim times: `now`, and a lease of `seconds` from it. */
+function claimAt(now: string, seconds = 30): { now: Date; leaseUntil: Date } {
+  const start = new Date(now);
+  return { now: start, leaseUntil: new Date(start.getTime() + seconds * 1000) };
+}
+
+function describeWebhookInbox(getStore: GetStore): void {
+  describe('webhook inbox', () => {
+    it('records a new event once and finds it by event id with every field as recorded', async () => {
+      const store = getStore();
+      const event = aWebhookEvent({
+        type: 'invoice.payment_failed',
+        stripeCreated: new Date('2025-05-05T05:05:05.000Z'),
+        payload: JSON.stringify({ id: 'evt_x', note: 'Zoë — "quoted" 🚀\n', big: 9_000_000_000 }),
+        receivedAt: new Date('2025-05-05T05:05:06.123Z'),
+        updatedAt: new Date('2025-05-05T05:05:06.123Z'),
+      });
+
+      expect(await store.webhookEvents.record(event)).toBe('recorded');
+      const found = await store.webhookEvents.get(event.eventId);
+      expect(found).toEqual(event);
+      expect(found?.receivedAt).toBeInstanceOf(Date);
+      expect(found?.stripeCreated).toBeInstanceOf(Date);
+    });
+
+    it('keeps every field of an event recorded in a later state: error, note, lease, attempts', async () => {
+      const store = getStore();
+      const event = aWebhookEvent({
+        status: 'processing',
+        attempts: 3,
+        lastError: 'Stripe answered 500 — "try again" 🔁',
+        note: 'replayed by admin:42',
+        updatedAt: new Date('2025-05-05T05:06:00.456Z'),
+        leaseUntil: new Date('2025-05-05T05:06:30.456Z'),
+      });
+
+      await store.webhookEvents.record(event);
+
+      const found = await store.webhookEvents.get(event.eventId);
+      expect(found).toEqual(event);
+      expect(found?.leaseUntil).toBeInstanceOf(Date);
+    });
+
+    it('answers null for an event that is not in the inbox', async () => {
+      expect(await getStore().webhookEvents.get('evt_nobody')).toBeNull();
+    });
+
+    it('answers duplicate for an event id already recorded and changes nothing, even after a claim', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      const copy = aWebhookEvent({
+        eventId: event.eventId,
+        payload: '{"changed":true}',
+        receivedAt: new Date('2025-01-01T00:00:03.000Z'),
+      });
+
+      expect(await store.webhookEvents.record(copy)).toBe('duplicate');
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(claimed);
+    });
+
+    it('claims a received event: processing, leased until the given time, first attempt, nothing else changed', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const at = claimAt('2025-01-01T00:00:02.000Z');
+
+      const claimed = await store.webhookEvents.claim(event.eventId, at);
+
+      const expected = { ...event, status: 'processing', leaseUntil: at.leaseUntil, attempts: 1 };
+      expect(claimed).toEqual(expected);
+      expect(claimed?.leaseUntil).toBeInstanceOf(Date);
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
+    });
+
+    it('answers null when claiming an event that is not in the inbox', async () => {
+      const store = getStore();
+      expect(await store.webhookEvents.claim('evt_nobody', claimAt('2025-01-01T00:00:02.000Z'))).toBeNull();
+      expect(await store.webhookEvents.get('evt_nobody')).toBeNull();
+    });
+
+    it('refuses a claim while another holds the lease, up to and including the moment the lease ends', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const first = claimAt('2025-01-01T00:00:02.000Z', 30);
+      const held = await store.webhookEvents.claim(event.eventId, first);
+
+      const during = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:31.999Z'));
+      const atTheEnd = await store.webhookEvents.claim(event.eventId, {
+        now: new Date(first.leaseUntil),
+        leaseUntil: new Date(first.leaseUntil.getTime() + 30_000),
+      });
+
+      expect(during).toBeNull();
+      expect(atTheEnd).toBeNull();
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(held);
+    });
+
+    it('lets another take over a processing event whose lease ended before now, as a second attempt', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const first = claimAt('2025-01-01T00:00:02.000Z', 30);
+      const held = await store.webhookEvents.claim(event.eventId, first);
+      const later = claimAt('2025-01-01T00:00:32.001Z', 30);
+
+      const takenOver = await store.webhookEvents.claim(event.eventId, later);
+
+      const expected = { ...held!, status: 'processing', leaseUntil: later.leaseUntil, attempts: 2 };
+      expect(takenOver).toEqual(expected);
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
+    });
+
+    it('completes a claimed event as applied: releases the lease, keeps the attempts, no note', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      const at = new Date('2025-01-01T00:00:03.250Z');
+
+      await store.webhookEvents.complete(event.eventId, { status: 'applied', at });
+
+      expect(await store.webhookEvents.get(event.eventId)).toEqual({
+        ...claimed!,
+        status: 'applied',
+        updatedAt: at,
+        note: null,
+        leaseUntil: null,
+      });
+    });
+
+    it('completes a claimed event as skipped with the note why', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      const at = new Date('2025-01-01T00:00:03.250Z');
+      const note = 'older than the mirrored row (watermark 1735689600 > 1735689599)';
+
+      await store.webhookEvents.complete(event.eventId, { status: 'skipped', at, note });
+
+      expect(await store.webhookEvents.get(event.eventId)).toEqual({
+        ...claimed!,
+        status: 'skipped',
+        updatedAt: at,
+        note,
+        leaseUntil: null,
+      });
+    });
+
+    it('never lets an applied or skipped event be claimed again, however late', async () => {
+      const store = getStore();
+      const applied = aWebhookEvent();
+      const skipped = aWebhookEvent();
+      for (const event of [applied, skipped]) {
+        await store.webhookEvents.record(event);
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      }
+      const at = new Date('2025-01-01T00:00:03.000Z');
+      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at });
+      await store.webhookEvents.complete(skipped.eventId, { status: 'skipped', at, note: 'unhandled type' });
+      const appliedRow = await store.webhookEvents.get(applied.eventId);
+      const skippedRow = await store.webhookEvents.get(skipped.eventId);
+
+      const muchLater = claimAt('2030-01-01T00:00:00.000Z');
+      expect(await store.webhookEvents.claim(applied.eventId, muchLater)).toBeNull();
+      expect(await store.webhookEvents.claim(skipped.eventId, muchLater)).toBeNull();
+      expect(await store.webhookEvents.get(applied.eventId)).toEqual(appliedRow);
+      expect(await store.webhookEvents.get(skipped.eventId)).toEqual(skippedRow);
+    });
+
+    it('fails a claimed event: keeps the error, releases the lease, keeps the attempts', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      const at = new Date('2025-01-01T00:00:03.250Z');
+
+      await store.webhookEvents.fail(event.eventId, { error: 'Stripe answered 500 — "später" 🔁', at });
+
+      expect(await store.webhookEvents.get(event.eventId)).toEqual({
+        ...claimed!,
+        status: 'failed',
+        lastError: 'Stripe answered 500 — "später" 🔁',
+        updatedAt: at,
+        leaseUntil: null,
+        attempts: 1,
+      });
+    });
+
+    it('lets a failed event be claimed again at once, as a second attempt', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 300));
+      await store.webhookEvents.fail(event.eventId, {
+        error: 'boom',
+        at: new Date('2025-01-01T00:00:03.000Z'),
+      });
+      const failed = await store.webhookEvents.get(event.eventId);
+      // Well inside the first claim's lease: failing released it.
+      const retry = claimAt('2025-01-01T00:00:04.000Z');
+
+      const claimed = await store.webhookEvents.claim(event.eventId, retry);
+
+      expect(claimed).toEqual({
+        ...failed!,
+        status: 'processing',
+        leaseUntil: retry.leaseUntil,
+        attempts: 2,
+      });
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(claimed);
+    });
+
+    it('lists failed events only, the earliest received first, then by event id', async () => {
+      const store = getStore();
+      const received = (eventId: string, receivedAt: string) =>
+        aWebhookEvent({ eventId, receivedAt: new Date(receivedAt), updatedAt: new Date(receivedAt) });
+      const failedLate = received('evt_failed_c', '2025-01-03T00:00:00.000Z');
+      const failedEarlyB = received('evt_failed_b', '2025-01-01T00:00:00.000Z');
+      const failedEarlyA = received('evt_failed_a', '2025-01-01T00:00:00.000Z');
+      const retried = received('evt_retried', '2024-12-01T00:00:00.000Z');
+      const applied = received('evt_applied', '2024-12-01T00:00:00.000Z');
+      const processing = received('evt_processing', '2024-12-01T00:00:00.000Z');
+      const waiting = received('evt_waiting', '2024-12-01T00:00:00.000Z');
+      for (const event of [failedLate, failedEarlyB, failedEarlyA, retried, applied, processing, waiting]) {
+        await store.webhookEvents.record(event);
+      }
+      const at = new Date('2025-01-04T00:00:00.000Z');
+      for (const event of [failedLate, failedEarlyB, failedEarlyA, retried]) {
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-04T00:00:00.000Z'));
+        await store.webhookEvents.fail(event.eventId, { error: `failed ${event.eventId}`, at });
+      }
+      await store.webhookEvents.claim(retried.eventId, claimAt('2025-01-05T00:00:00.000Z'));
+      await store.webhookEvents.claim(applied.eventId, claimAt('2025-01-05T00:00:00.000Z'));
+      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at });
+      await store.webhookEvents.claim(processing.eventId, claimAt('2025-01-05T00:00:00.000Z'));
+
+      const page = await store.webhookEvents.listFailed();
+
+      expect(page.items.map((event) => event.eventId)).toEqual([
+        'evt_failed_a',
+        'evt_failed_b',
+        'evt_failed_c',
+      ]);
+      expect(page.items[0]).toEqual(await store.webhookEvents.get('evt_failed_a'));
+      expect(page.items.map((event) => event.lastError)).toEqual([
+        'failed evt_failed_a',
+        'failed evt_failed_b',
+        'failed evt_failed_c',
+      ]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('gives callers copies: changing an event, a claimed row or the claim times leaves the inbox as it was', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      event.payload = 'changed after record';
+      event.receivedAt.setUTCFullYear(1999);
+      const at = claimAt('2025-01-01T00:00:02.000Z');
+      const claimed = await store.webhookEvents.claim(event.eventId, at);
+      const expected = structuredClone(claimed);
+      at.leaseUntil.setUTCFullYear(2100);
+      claimed!.leaseUntil!.setUTCFullYear(2100);
+      claimed!.attempts = 99;
+
+      const read = await store.webhookEvents.get(event.eventId);
+      read!.stripeCreated.setUTCFullYear(1999);
+
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
+      expect(expected?.payload).not.toBe('changed after record');
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages of the lists of money rows and of failed events: the same rules for each.
+
+interface PagedList<T> {
+  name: string;
+  order: 'oldest first' | 'newest first';
+  /** A row that belongs in the list, with this id and creation time (time received, for events). */
+  build(id: string, createdAt: Date): T;
+  /** A row the list must leave out, or undefined when the list holds every row. */
+  buildOutsider?(id: string, createdAt: Date): T;
+  idOf(row: T): string;
+  /** Stores the row through the public API. */
+  write(store: BillingStore, row: T): Promise<void>;
+  list(store: BillingStore, page: PageRequest): Promise<Page<T>>;
+}
+
+const pagedUserId = 'user_paged';
+
+const pagedLists = [
+  {
+    name: 'invoices.list',
+    order: 'oldest first',
+    build: (id, createdAt) => anInvoice({ stripeInvoiceId: `in_page_${id}`, createdAt }),
+    idOf: (row) => row.stripeInvoiceId,
+    write: async (store, row) => void (await store.invoices.upsert(row)),
+    list: (store, page) => store.invoices.list(page),
+  } satisfies PagedList<InvoiceRecord>,
+  {
+    name: 'invoices.listByUserId',
+    order: 'newest first',
+    build: (id, createdAt) => anInvoice({ stripeInvoiceId: `in_page_${id}`, userId: pagedUserId, createdAt }),
+    buildOutsider: (id, createdAt) => anInvoice({ stripeInvoiceId: `in_else_${id}`, createdAt }),
+    idOf: (row) => row.stripeInvoiceId,
+    write: async (store, row) => void (await store.invoices.upsert(row)),
+    list: (store, page) => store.invoices.listByUserId(pagedUserId, page),
+  } satisfies PagedList<InvoiceRecord>,
+  {
+    name: 'payments.list',
+    order: 'oldest first',
+    build: (id, createdAt) => aPayment({ stripeChargeId: `ch_page_${id}`, createdAt }),
+    idOf: (row) => row.stripeChargeId,
+    write: async (store, row) => void (await store.payments.upsert(row)),
+    list: (store, page) => store.payments.list(page),
+  } satisfies PagedList<PaymentRecord>,
+  {
+    name: 'payments.listByUserId',
+    order: 'newest first',
+    build: (id, createdAt) => aPayment({ stripeChargeId: `ch_page_${id}`, userId: pagedUserId, createdAt }),
+    buildOutsider: (id, createdAt) => aPayment({ stripeChargeId: `ch_else_${id}`, createdAt }),
+    idOf: (row) => row.stripeChargeId,
+    write: async (store, row) => void (await store.payments.upsert(row)),
+    list: (store, page) => store.payments.listByUserId(pagedUserId, page),
+  } satisfies PagedList<PaymentRecord>,
+  {
+    name: 'disputes.list',
+    order: 'oldest first',
+    build: (id, createdAt) => aDispute({ stripeDisputeId: `dp_page_${id}`, createdAt }),
+    idOf: (row) => row.stripeDisputeId,
+    write: async (store, row) => void (await store.disputes.upsert(row)),
+    list: (store, page) => store.disputes.list(page),
+  } satisfies PagedList<DisputeRecord>,
+  {
+    name: 'webhookEvents.listFailed',
+    order: 'oldest first',
+    build: (id, receivedAt) => aWebhookEvent({ eventId: `evt_page_${id}`, status: 'failed', receivedAt }),
+    buildOutsider: (id, receivedAt) => aWebhookEvent({ eventId: `evt_else_${id}`, receivedAt }),
+    idOf: (row) => row.eventId,
+    write: async (store, row) => {
+      await store.webhookEvents.record({ ...row, status: 'received' });
+      if (row.status !== 'failed') return;
+      await store.webhookEvents.claim(row.eventId, claimAt('2025-06-01T00:00:00.000Z'));
+      await store.webhookEvents.fail(row.eventId, {
+        error: 'boom',
+        at: new Date('2025-06-01T00:00:01.000Z'),
+      });
+    },
+    list: (store, page) => store.webhookEvents.listFailed(page),
+  } satisfies PagedList<WebhookEventRecord>,
+];
+
+function describePages(getStore: GetStore): void {
+  describe('pages', () => {
+    for (const list of pagedLists) describePagesOf(getStore, list as PagedList<unknown>);
+  });
+}
+
+function describePagesOf<T>(getStore: GetStore, list: PagedList<T>): void {
+  describe(list.name, () => {
+    it(`walks every row exactly once, ${list.order}, a page at a time`, async () => {
+      const store = getStore();
+      const expectedOrder = await writeScrambled(store, list, 7);
+
+      const pages = await walkPages((page) => list.list(store, page), 3);
+
+      expect(pages.map((items) => items.length)).toEqual([3, 3, 1]);
+      expect(pages.flat().map(list.idOf)).toEqual(expectedOrder);
+    });
+
+    it('ends with a null cursor on a last page that is exactly full', async () => {
+      const store = getStore();
+      const expectedOrder = await writeScrambled(store, list, 6);
+
+      const pages = await walkPages((page) => list.list(store, page), 3);
+
+      expect(pages.map((items) => items.length)).toEqual([3, 3]);
+      expect(pages.flat().map(list.idOf)).toEqual(expectedOrder);
+    });
+
+    it('continues after the last row of a page even when a row that sorts first is added between pages', async () => {
+      const store = getStore();
+      const expectedOrder = await writeScrambled(store, list, 4);
+
+      const first = await list.list(store, { limit: 2 });
+      const sortsFirst =
+        list.order === 'oldest first' ? '2000-01-01T00:00:00.000Z' : '2100-01-01T00:00:00.000Z';
+      await list.write(store, list.build('early', new Date(sortsFirst)));
+      const second = await list.list(store, { limit: 2, after: first.nextCursor });
+
+      expect(first.items.map(list.idOf)).toEqual(expectedOrder.slice(0, 2));
+      expect(second.items.map(list.idOf)).toEqual(expectedOrder.slice(2));
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('returns 100 rows a page when no limit is given', async () => {
+      const store = getStore();
+      const start = Date.parse('2025-01-01T00:00:00.000Z');
+      for (let index = 0; index < 101; index++) {
+        await list.write(store, list.build(String(index).padStart(3, '0'), new Date(start + index * 1000)));
+      }
+
+      const first = await list.list(store, {});
+      const second = await list.list(store, { after: first.nextCursor });
+
+      expect(first.items).toHaveLength(100);
+      expect(first.nextCursor).not.toBeNull();
+      expect(second.items).toHaveLength(1);
+      expect(second.nextCursor).toBeNull();
+    });
+  });
+}
+
+/**
+ * Writes `count` rows of the list out of order, two of them created at the same moment, with rows
+ * the list must leave out in between; returns the ids of the list's rows in the order it must give
+ * them.
+ */
+async function writeScrambled<T>(store: BillingStore, list: PagedList<T>, count: number): Promise<string[]> {
+  const start = Date.parse('2025-01-01T00:00:00.000Z');
+  const ordered = Array.from({ length: count }, (_, position) => position);
+  const scrambled = [...ordered.filter((p) => p % 2 === 1).reverse(), ...ordered.filter((p) => p % 2 === 0)];
+  const idsOldestFirst: string[] = [];
+  for (const position of scrambled) {
+    // Positions 0 and 1 share a creation time: the Stripe id decides their order.
+    const createdAt = new Date(start + Math.max(position, 1) * 60_000);
+    const row = list.build(String(position), createdAt);
+    idsOldestFirst[position] = list.idOf(row);
+    await list.write(store, row);
+    if (list.buildOutsider !== undefined)
+      await list.write(store, list.buildOutsider(String(position), createdAt));
+  }
+  return list.order === 'oldest first' ? idsOldestFirst : idsOldestFirst.reverse();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Watermarks: the same rule for every mirrored row.
 
 interface MirroredRow<T extends { watermark: number }> {
@@ -714,11 +1618,54 @@ const paymentMethodRows: MirroredRow<PaymentMethodRecord> = {
   find: (session, row) => session.paymentMethods.findByStripeId(row.stripePaymentMethodId),
 };
 
+const invoiceRows: MirroredRow<InvoiceRecord> = {
+  entity: 'invoices',
+  build: (watermark) => anInvoice({ watermark, status: 'open', amountPaid: 0, amountRemaining: 1100 }),
+  changed: (row, watermark) => ({
+    ...row,
+    watermark,
+    status: 'paid',
+    amountPaid: row.amountDue,
+    amountRemaining: 0,
+    lines: [...row.lines, { ...row.lines[0]!, stripeLineId: `il_added_at_${watermark}`, proration: true }],
+  }),
+  upsert: (session, row) => session.invoices.upsert(row),
+  find: (session, row) => session.invoices.findByStripeId(row.stripeInvoiceId),
+};
+
+const paymentRows: MirroredRow<PaymentRecord> = {
+  entity: 'payments',
+  build: (watermark) => aPayment({ watermark, status: 'pending', fee: null, net: null }),
+  changed: (row, watermark) => ({ ...row, watermark, status: 'succeeded', fee: 49, net: row.amount - 49 }),
+  upsert: (session, row) => session.payments.upsert(row),
+  find: (session, row) => session.payments.findByStripeId(row.stripeChargeId),
+};
+
+const refundRows: MirroredRow<RefundRecord> = {
+  entity: 'refunds',
+  build: (watermark) => aRefund({ watermark, status: 'pending' }),
+  changed: (row, watermark) => ({ ...row, watermark, status: 'succeeded' }),
+  upsert: (session, row) => session.refunds.upsert(row),
+  find: (session, row) => session.refunds.findByStripeId(row.stripeRefundId),
+};
+
+const disputeRows: MirroredRow<DisputeRecord> = {
+  entity: 'disputes',
+  build: (watermark) => aDispute({ watermark, status: 'needs_response' }),
+  changed: (row, watermark) => ({ ...row, watermark, status: 'under_review', evidenceDueBy: null }),
+  upsert: (session, row) => session.disputes.upsert(row),
+  find: (session, row) => session.disputes.findByStripeId(row.stripeDisputeId),
+};
+
 function describeWatermarks(getStore: GetStore): void {
   describe('watermarks', () => {
     describeWatermarksOf(getStore, customerRows);
     describeWatermarksOf(getStore, subscriptionRows);
     describeWatermarksOf(getStore, paymentMethodRows);
+    describeWatermarksOf(getStore, invoiceRows);
+    describeWatermarksOf(getStore, paymentRows);
+    describeWatermarksOf(getStore, refundRows);
+    describeWatermarksOf(getStore, disputeRows);
   });
 }
 
@@ -863,6 +1810,120 @@ function describeTransactions(getStore: GetStore): void {
       expect(await store.subscriptions.findByStripeId(subscription.stripeSubscriptionId)).toBeNull();
       expect((await store.audit.list()).items).toEqual([]);
       expect((await store.customers.list()).items).toEqual([existing]);
+    });
+
+    it('commits writes to invoices, payments, refunds, disputes and the webhook inbox together', async () => {
+      const store = getStore();
+      const rows = aPaidInvoiceWithHistory();
+      const at = claimAt('2025-01-01T00:00:02.000Z');
+
+      await store.transaction(async (tx) => {
+        await tx.invoices.upsert(rows.invoice);
+        await tx.payments.upsert(rows.payment);
+        await tx.refunds.upsert(rows.refund);
+        await tx.disputes.upsert(rows.dispute);
+        await tx.webhookEvents.record(rows.event);
+        await tx.webhookEvents.claim(rows.event.eventId, at);
+      });
+
+      expect(await store.invoices.findByStripeId(rows.invoice.stripeInvoiceId)).toEqual(rows.invoice);
+      expect(await store.payments.findByStripeId(rows.payment.stripeChargeId)).toEqual(rows.payment);
+      expect(await store.refunds.listByCharge(rows.payment.stripeChargeId)).toEqual([rows.refund]);
+      expect((await store.disputes.list()).items).toEqual([rows.dispute]);
+      expect(await store.webhookEvents.get(rows.event.eventId)).toEqual({
+        ...rows.event,
+        status: 'processing',
+        leaseUntil: at.leaseUntil,
+        attempts: 1,
+      });
+    });
+
+    it('leaves none of its writes to invoices, payments, refunds, disputes or the webhook inbox behind when it throws', async () => {
+      const store = getStore();
+      const stored = aPaidInvoiceWithHistory();
+      const toClaim = aWebhookEvent();
+      const toComplete = aWebhookEvent();
+      const toFail = aWebhookEvent();
+      await store.invoices.upsert(stored.invoice);
+      await store.payments.upsert(stored.payment);
+      await store.refunds.upsert(stored.refund);
+      await store.disputes.upsert(stored.dispute);
+      for (const event of [toClaim, toComplete, toFail]) await store.webhookEvents.record(event);
+      for (const event of [toComplete, toFail]) {
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      }
+      const before = {
+        toClaim: await store.webhookEvents.get(toClaim.eventId),
+        toComplete: await store.webhookEvents.get(toComplete.eventId),
+        toFail: await store.webhookEvents.get(toFail.eventId),
+      };
+      const fresh = aPaidInvoiceWithHistory();
+      const watermark = stored.invoice.watermark + 1;
+      const at = new Date('2025-01-01T00:00:03.000Z');
+
+      const transaction = store.transaction(async (tx) => {
+        await tx.invoices.upsert({ ...stored.invoice, status: 'void', lines: [], watermark });
+        await tx.payments.upsert({ ...stored.payment, refunded: true, fee: null, watermark });
+        await tx.refunds.upsert({ ...stored.refund, status: 'canceled', watermark });
+        await tx.disputes.upsert({ ...stored.dispute, status: 'lost', watermark });
+        await tx.invoices.upsert(fresh.invoice);
+        await tx.payments.upsert(fresh.payment);
+        await tx.refunds.upsert(fresh.refund);
+        await tx.disputes.upsert(fresh.dispute);
+        await tx.webhookEvents.record(fresh.event);
+        await tx.webhookEvents.claim(toClaim.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+        await tx.webhookEvents.complete(toComplete.eventId, { status: 'applied', at });
+        await tx.webhookEvents.fail(toFail.eventId, { error: 'boom', at });
+        throw new Error('roll back');
+      });
+
+      await expect(transaction).rejects.toThrow('roll back');
+      expect(await store.invoices.findByStripeId(stored.invoice.stripeInvoiceId)).toEqual(stored.invoice);
+      expect(await store.payments.findByStripeId(stored.payment.stripeChargeId)).toEqual(stored.payment);
+      expect(await store.refunds.findByStripeId(stored.refund.stripeRefundId)).toEqual(stored.refund);
+      expect(await store.disputes.findByStripeId(stored.dispute.stripeDisputeId)).toEqual(stored.dispute);
+      expect((await store.invoices.list()).items).toEqual([stored.invoice]);
+      expect((await store.invoices.listByUserId(fresh.invoice.userId!)).items).toEqual([]);
+      expect((await store.payments.list()).items).toEqual([stored.payment]);
+      expect((await store.payments.listByUserId(fresh.payment.userId!)).items).toEqual([]);
+      expect(await store.refunds.listByCharge(fresh.payment.stripeChargeId)).toEqual([]);
+      expect((await store.disputes.list()).items).toEqual([stored.dispute]);
+      expect(await store.webhookEvents.get(fresh.event.eventId)).toBeNull();
+      expect(await store.webhookEvents.get(toClaim.eventId)).toEqual(before.toClaim);
+      expect(await store.webhookEvents.get(toComplete.eventId)).toEqual(before.toComplete);
+      expect(await store.webhookEvents.get(toFail.eventId)).toEqual(before.toFail);
+      expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('reads its own invoice, payment and inbox writes inside the transaction', async () => {
+      const store = getStore();
+      const rows = aPaidInvoiceWithHistory();
+      const at = claimAt('2025-01-01T00:00:02.000Z');
+
+      const seen = await store.transaction(async (tx) => {
+        await tx.invoices.upsert(rows.invoice);
+        await tx.payments.upsert(rows.payment);
+        await tx.refunds.upsert(rows.refund);
+        await tx.webhookEvents.record(rows.event);
+        const claimed = await tx.webhookEvents.claim(rows.event.eventId, at);
+        return {
+          invoices: (await tx.invoices.listByUserId(rows.invoice.userId!)).items,
+          payments: (await tx.payments.listByUserId(rows.payment.userId!)).items,
+          refunds: await tx.refunds.listByCharge(rows.payment.stripeChargeId),
+          duplicate: await tx.webhookEvents.record(rows.event),
+          claimed,
+          claimedAgain: await tx.webhookEvents.claim(rows.event.eventId, at),
+        };
+      });
+
+      expect(seen).toEqual({
+        invoices: [rows.invoice],
+        payments: [rows.payment],
+        refunds: [rows.refund],
+        duplicate: 'duplicate',
+        claimed: { ...rows.event, status: 'processing', leaseUntil: at.leaseUntil, attempts: 1 },
+        claimedAgain: null,
+      });
     });
 
     it('reads its own writes inside the transaction', async () => {
@@ -1033,6 +2094,88 @@ function describeConcurrency(getStore: GetStore): void {
       const winner = insideOutcome.status === 'fulfilled' ? inside : outside;
       expect((await store.customers.list()).items).toEqual([winner]);
     });
+
+    it('records an event id once when 20 copies of the event arrive at once; the others are duplicates', async () => {
+      const store = getStore();
+      const eventId = aWebhookEvent().eventId;
+      const copies = Array.from({ length: 20 }, (_, index) =>
+        aWebhookEvent({ eventId, receivedAt: new Date(Date.parse('2025-01-01T00:00:01.000Z') + index) }),
+      );
+
+      const results = await Promise.all(copies.map((copy) => store.webhookEvents.record(copy)));
+
+      expect(results.filter((result) => result === 'recorded')).toHaveLength(1);
+      expect(results.filter((result) => result === 'duplicate')).toHaveLength(19);
+      expect(await store.webhookEvents.get(eventId)).toEqual(copies[results.indexOf('recorded')]);
+    });
+
+    it('lets exactly one of 20 concurrent claims take a received event', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30 + index)),
+        ),
+      );
+
+      const winners = claims.filter((claimed) => claimed !== null);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]?.attempts).toBe(1);
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(winners[0]);
+    });
+
+    it('lets exactly one of 20 concurrent claims take over a failed event, or one whose lease ended', async () => {
+      const store = getStore();
+      const failed = aWebhookEvent();
+      const abandoned = aWebhookEvent();
+      for (const event of [failed, abandoned]) {
+        await store.webhookEvents.record(event);
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30));
+      }
+      await store.webhookEvents.fail(failed.eventId, {
+        error: 'boom',
+        at: new Date('2025-01-01T00:00:03.000Z'),
+      });
+
+      for (const event of [failed, abandoned]) {
+        const claims = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:01:00.000Z')),
+          ),
+        );
+
+        const winners = claims.filter((claimed) => claimed !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]?.attempts).toBe(2);
+        expect(await store.webhookEvents.get(event.eventId)).toEqual(winners[0]);
+      }
+    });
+
+    it('lets one claim win when a transaction and a caller outside it claim the same event at once', async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const claimed = deferred();
+      const release = deferred();
+      const at = claimAt('2025-01-01T00:00:02.000Z');
+
+      const transaction = store.transaction(async (tx) => {
+        const mine = await tx.webhookEvents.claim(event.eventId, at);
+        claimed.resolve();
+        await release.promise;
+        return mine;
+      });
+      await Promise.race([claimed.promise, transaction]);
+      const outsideClaim = store.webhookEvents.claim(event.eventId, at);
+      await aTurnOfTheEventLoop();
+      release.resolve();
+
+      const claims = [await transaction, await outsideClaim];
+      expect(claims.filter((row) => row !== null)).toHaveLength(1);
+      expect((await store.webhookEvents.get(event.eventId))?.attempts).toBe(1);
+    });
   });
 }
 
@@ -1054,6 +2197,21 @@ function aSubscriberWithHistory() {
       subjectId: subscription.stripeSubscriptionId,
       userId: customer.userId,
     }),
+  };
+}
+
+/** An invoice of one user's customer, its payment, a partial refund and a dispute of it, and an event. */
+function aPaidInvoiceWithHistory() {
+  const customer = aCustomer();
+  const owner = { userId: customer.userId, stripeCustomerId: customer.stripeCustomerId };
+  const invoice = anInvoice(owner);
+  const payment = aPayment({ ...owner, stripeInvoiceId: invoice.stripeInvoiceId });
+  return {
+    invoice,
+    payment,
+    refund: aRefund({ ...owner, stripeChargeId: payment.stripeChargeId }),
+    dispute: aDispute({ userId: owner.userId, stripeChargeId: payment.stripeChargeId }),
+    event: aWebhookEvent({ type: 'invoice.paid' }),
   };
 }
 

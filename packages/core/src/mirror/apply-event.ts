@@ -1,0 +1,429 @@
+// Applies one Stripe event to the mirror. Stripe is the source of truth: the object an event is
+// about is read again from Stripe, so whatever order and however often events arrive, the mirror
+// ends as Stripe is. An event older than the mirrored row (its watermark) changes nothing.
+// Notifications follow specific events, keyed by the state change, so each is sent once.
+
+import type Stripe from 'stripe';
+import { recordAudit } from '../audit/audit.js';
+import { fromUnix } from '../clock.js';
+import type { BillingContext } from '../context.js';
+import type { Notification } from '../notifications/notifier.js';
+import type { StoreSession, UpsertResult } from '../store/billing-store.js';
+import type { CustomerRecord } from '../store/records.js';
+import { writeSubscription } from '../subscriptions/subscription-writes.js';
+import {
+  disputeRecordFrom,
+  invoiceRecordFrom,
+  paymentRecordFrom,
+  refundRecordFrom,
+} from './money-records.js';
+import { customerRecordFrom, idOf, paymentMethodRecordFrom } from './stripe-to-records.js';
+
+export interface ApplyResult {
+  status: 'applied' | 'skipped';
+  note?: string;
+}
+
+type Handler = (ctx: BillingContext, event: Stripe.Event) => Promise<ApplyResult>;
+
+const applied: ApplyResult = { status: 'applied' };
+const skipped = (note: string): ApplyResult => ({ status: 'skipped', note });
+
+/** Applies a verified Stripe event to the mirror (and sends what it should send, once). */
+export async function applyEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const handler = handlerFor(event.type);
+  if (!handler) return skipped(`Billkit does not handle ${event.type} events`);
+  return handler(ctx, event);
+}
+
+function handlerFor(type: string): Handler | undefined {
+  if (type === 'customer.created' || type === 'customer.updated' || type === 'customer.deleted')
+    return applyCustomer;
+  if (type.startsWith('payment_method.')) return applyPaymentMethod;
+  if (type === 'setup_intent.succeeded') return applySetupIntent;
+  if (type.startsWith('customer.subscription.')) return applySubscriptionEvent;
+  if (type.startsWith('invoice_payment.')) return applyInvoicePayment;
+  if (type.startsWith('invoice.')) return applyInvoice;
+  if (type.startsWith('payment_intent.')) return applyPaymentIntent;
+  if (type.startsWith('charge.dispute.')) return applyDispute;
+  if (type.startsWith('charge.')) return applyChargeEvent;
+  if (type.startsWith('refund.')) return applyRefund;
+  if (type.startsWith('price.') || type.startsWith('product.')) return applyCatalogDrift;
+  return undefined;
+}
+
+const object = <T>(event: Stripe.Event): T => event.data.object as unknown as T;
+
+async function customerOf(
+  ctx: BillingContext,
+  stripeCustomerId: string | null,
+): Promise<CustomerRecord | null> {
+  return stripeCustomerId ? ctx.store.customers.findByStripeId(stripeCustomerId) : null;
+}
+
+async function notify(
+  ctx: BillingContext,
+  notification: Omit<Notification, 'email'> & { email?: string | null },
+) {
+  const customer =
+    notification.email === undefined ? await ctx.store.customers.findByUserId(notification.userId) : null;
+  await ctx.notifier.notify({ ...notification, email: notification.email ?? customer?.email ?? null });
+}
+
+async function inTransaction(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  write: (session: StoreSession) => Promise<UpsertResult>,
+  audit: {
+    subjectType: Parameters<typeof recordAudit>[2]['subjectType'];
+    subjectId: string;
+    userId: string | null;
+  },
+): Promise<ApplyResult> {
+  return ctx.store.transaction(async (session) => {
+    const result = await write(session);
+    if (result === 'stale') return skipped('older than the mirrored state');
+    await recordAudit(session, ctx.clock, {
+      actor: 'stripe',
+      action: `webhook.${event.type}`,
+      subjectType: audit.subjectType,
+      subjectId: audit.subjectId,
+      userId: audit.userId,
+      data: { eventId: event.id, result },
+    });
+    return applied;
+  });
+}
+
+async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const stripeId = object<Stripe.Customer>(event).id;
+  const existing = await ctx.store.customers.findByStripeId(stripeId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const fresh = await ctx.gateway.call('customers.retrieve', (stripe) =>
+    stripe.customers.retrieve(stripeId, { expand: ['tax_ids'] }),
+  );
+  const userId = existing?.userId ?? (fresh.deleted ? null : fresh.metadata?.billkit_user_id) ?? null;
+  if (!userId) return skipped('not a Billkit customer (no billkit_user_id)');
+  if (fresh.deleted) {
+    if (!existing) return skipped('deleted before Billkit saw it');
+    const record: CustomerRecord = {
+      ...existing,
+      deleted: true,
+      watermark: event.created,
+      version: existing.version + 1,
+    };
+    return inTransaction(ctx, event, (s) => s.customers.upsert(record), {
+      subjectType: 'customer',
+      subjectId: stripeId,
+      userId,
+    });
+  }
+  const record = customerRecordFrom(fresh, userId, event.created, existing, fromUnix(event.created));
+  return inTransaction(ctx, event, (s) => s.customers.upsert(record), {
+    subjectType: 'customer',
+    subjectId: stripeId,
+    userId,
+  });
+}
+
+async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const pmId = object<Stripe.PaymentMethod>(event).id;
+  const existing = await ctx.store.paymentMethods.findByStripeId(pmId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const pm = await ctx.gateway.call('paymentMethods.retrieve', (stripe) =>
+    stripe.paymentMethods.retrieve(pmId),
+  );
+  const customerId = idOf(pm.customer as string | null);
+  if (!customerId) {
+    if (!existing) return skipped('a payment method of no Billkit customer');
+    await ctx.store.transaction(async (session) => {
+      await session.paymentMethods.delete(pmId);
+      await recordAudit(session, ctx.clock, {
+        actor: 'stripe',
+        action: `webhook.${event.type}`,
+        subjectType: 'payment_method',
+        subjectId: pmId,
+        userId: existing.userId,
+        data: { eventId: event.id, result: 'deleted' },
+      });
+    });
+    return applied;
+  }
+  const customer = await customerOf(ctx, customerId);
+  if (!customer) return skipped('a payment method of no Billkit customer');
+  const record = paymentMethodRecordFrom(
+    pm,
+    customer.userId,
+    customer.defaultPaymentMethodId === pm.id,
+    event.created,
+  );
+  return inTransaction(ctx, event, (s) => s.paymentMethods.upsert(record), {
+    subjectType: 'payment_method',
+    subjectId: pmId,
+    userId: customer.userId,
+  });
+}
+
+async function applySetupIntent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const pmId = idOf(object<Stripe.SetupIntent>(event).payment_method as string | null);
+  if (!pmId) return skipped('the setup saved no payment method');
+  return applyPaymentMethod(ctx, { ...event, data: { object: { id: pmId } } } as unknown as Stripe.Event);
+}
+
+/** Re-reads a subscription from Stripe and writes it at the event's time. */
+async function syncSubscription(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  subscriptionId: string,
+): Promise<ApplyResult> {
+  const existing = await ctx.store.subscriptions.findByStripeId(subscriptionId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const subscription = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
+    stripe.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] }),
+  );
+  const customer = await customerOf(ctx, idOf(subscription.customer as string));
+  const userId = existing?.userId ?? customer?.userId ?? subscription.metadata?.billkit_user_id ?? null;
+  if (!userId) return skipped('a subscription of no Billkit customer');
+  await writeSubscription(
+    ctx,
+    subscription,
+    userId,
+    { action: `webhook.${event.type}`, actor: 'stripe', data: { eventId: event.id } },
+    {},
+    fromUnix(event.created),
+  );
+  return applied;
+}
+
+async function applySubscriptionEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const sub = object<Stripe.Subscription>(event);
+  const result = await syncSubscription(ctx, event, sub.id);
+  const userId =
+    sub.metadata?.billkit_user_id ?? (await customerOf(ctx, idOf(sub.customer as string)))?.userId;
+  if (!userId) return result;
+  if (event.type === 'customer.subscription.trial_will_end') {
+    await notify(ctx, {
+      kind: 'trial.ending',
+      userId,
+      data: { subscriptionId: sub.id, trialEnd: sub.trial_end },
+      key: `trial_will_end:${sub.id}:${sub.trial_end}`,
+    });
+  }
+  if (event.type === 'customer.subscription.deleted') {
+    await notify(ctx, {
+      kind: 'subscription.ended',
+      userId,
+      data: { subscriptionId: sub.id, reason: sub.cancellation_details?.reason ?? null },
+      key: `subscription_ended:${sub.id}`,
+    });
+  }
+  return result;
+}
+
+async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const payload = object<Stripe.Invoice>(event);
+  const customer = await customerOf(ctx, idOf(payload.customer as string | null));
+  if (event.type === 'invoice.upcoming') {
+    if (!customer) return skipped('an invoice of no Billkit customer');
+    await notify(ctx, {
+      kind: 'invoice.upcoming',
+      userId: customer.userId,
+      email: customer.email,
+      data: { amountDue: payload.amount_due, currency: payload.currency, periodStart: payload.period_start },
+      key: `invoice_upcoming:${idOf(payload.parent?.subscription_details?.subscription as string | null) ?? customer.stripeCustomerId}:${payload.period_start}`,
+    });
+    return applied;
+  }
+  const result = await syncInvoice(ctx, event, payload.id, customer);
+  const subscriptionId = idOf(
+    payload.parent?.subscription_details?.subscription as string | null | undefined,
+  );
+  if (subscriptionId && customer) await syncSubscription(ctx, event, subscriptionId);
+  if (customer) await notifyAboutInvoice(ctx, event, payload, customer);
+  return result;
+}
+
+async function syncInvoice(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  invoiceId: string,
+  customer: CustomerRecord | null,
+): Promise<ApplyResult> {
+  const existing = await ctx.store.invoices.findByStripeId(invoiceId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+    stripe.invoices.retrieve(invoiceId),
+  );
+  const record = invoiceRecordFrom(invoice, customer?.userId ?? null, event.created);
+  return inTransaction(ctx, event, (s) => s.invoices.upsert(record), {
+    subjectType: 'invoice',
+    subjectId: invoiceId,
+    userId: customer?.userId ?? null,
+  });
+}
+
+async function notifyAboutInvoice(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  invoice: Stripe.Invoice,
+  customer: CustomerRecord,
+): Promise<void> {
+  const base = { userId: customer.userId, email: customer.email };
+  const data = {
+    invoiceId: invoice.id,
+    number: invoice.number,
+    amount: invoice.amount_due,
+    currency: invoice.currency,
+  };
+  if (event.type === 'invoice.paid' && invoice.amount_paid > 0) {
+    await notify(ctx, { ...base, kind: 'payment.succeeded', data, key: `invoice_paid:${invoice.id}` });
+  } else if (event.type === 'invoice.payment_failed') {
+    await notify(ctx, {
+      ...base,
+      kind: 'payment.failed',
+      data: { ...data, attempt: invoice.attempt_count, nextAttempt: invoice.next_payment_attempt },
+      key: `invoice_payment_failed:${invoice.id}:${invoice.attempt_count}`,
+    });
+  } else if (event.type === 'invoice.payment_action_required') {
+    await notify(ctx, {
+      ...base,
+      kind: 'payment.action_required',
+      data,
+      key: `invoice_action_required:${invoice.id}:${invoice.attempt_count}`,
+    });
+  }
+}
+
+async function applyInvoicePayment(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const payment = object<Stripe.InvoicePayment>(event);
+  const invoiceId = idOf(payment.invoice as string)!;
+  const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+    stripe.invoices.retrieve(invoiceId),
+  );
+  const customer = await customerOf(ctx, idOf(invoice.customer as string | null));
+  return syncInvoice(ctx, event, invoiceId, customer);
+}
+
+async function applyPaymentIntent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const chargeId = idOf(object<Stripe.PaymentIntent>(event).latest_charge as string | null);
+  if (!chargeId) return skipped('no charge yet');
+  return syncCharge(ctx, event, chargeId);
+}
+
+async function applyChargeEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const payload = object<Stripe.Charge | Stripe.Refund>(event);
+  const chargeId =
+    payload.object === 'refund' ? idOf((payload as Stripe.Refund).charge as string | null) : payload.id;
+  if (!chargeId) return skipped('no charge');
+  if (payload.object === 'refund') await syncRefund(ctx, event, payload.id);
+  return syncCharge(ctx, event, chargeId);
+}
+
+async function syncCharge(ctx: BillingContext, event: Stripe.Event, chargeId: string): Promise<ApplyResult> {
+  const existing = await ctx.store.payments.findByStripeId(chargeId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const charge = await ctx.gateway.call('charges.retrieve', (stripe) =>
+    stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }),
+  );
+  const customer = await customerOf(ctx, idOf(charge.customer as string | null));
+  const invoiceId =
+    existing?.stripeInvoiceId ??
+    (await invoiceOfPaymentIntent(ctx, idOf(charge.payment_intent as string | null)));
+  const record = paymentRecordFrom(charge, customer?.userId ?? null, invoiceId, event.created);
+  return inTransaction(ctx, event, (s) => s.payments.upsert(record), {
+    subjectType: 'payment',
+    subjectId: chargeId,
+    userId: customer?.userId ?? null,
+  });
+}
+
+async function invoiceOfPaymentIntent(
+  ctx: BillingContext,
+  paymentIntentId: string | null,
+): Promise<string | null> {
+  if (!paymentIntentId) return null;
+  const payments = await ctx.gateway.call('invoicePayments.list', (stripe) =>
+    stripe.invoicePayments.list({
+      payment: { type: 'payment_intent', payment_intent: paymentIntentId },
+      limit: 1,
+    }),
+  );
+  return idOf(payments.data[0]?.invoice as string | undefined);
+}
+
+async function applyRefund(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const refund = object<Stripe.Refund>(event);
+  const result = await syncRefund(ctx, event, refund.id);
+  const chargeId = idOf(refund.charge as string | null);
+  if (chargeId) await syncCharge(ctx, event, chargeId);
+  return result;
+}
+
+async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: string): Promise<ApplyResult> {
+  const existing = await ctx.store.refunds.findByStripeId(refundId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const refund = await ctx.gateway.call('refunds.retrieve', (stripe) => stripe.refunds.retrieve(refundId));
+  const customer = await customerOf(ctx, idOf(refund.customer as string | null));
+  const record = refundRecordFrom(refund, customer?.userId ?? null, event.created);
+  return inTransaction(ctx, event, (s) => s.refunds.upsert(record), {
+    subjectType: 'refund',
+    subjectId: refundId,
+    userId: customer?.userId ?? null,
+  });
+}
+
+async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  const disputeId = object<Stripe.Dispute>(event).id;
+  const existing = await ctx.store.disputes.findByStripeId(disputeId);
+  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  const dispute = await ctx.gateway.call('disputes.retrieve', (stripe) =>
+    stripe.disputes.retrieve(disputeId),
+  );
+  const chargeId = idOf(dispute.charge as string)!;
+  const charge = await ctx.gateway.call('charges.retrieve', (stripe) => stripe.charges.retrieve(chargeId));
+  const customer = await customerOf(ctx, idOf(charge.customer as string | null));
+  const record = disputeRecordFrom(dispute, customer?.userId ?? null, event.created);
+  const result = await inTransaction(ctx, event, (s) => s.disputes.upsert(record), {
+    subjectType: 'dispute',
+    subjectId: disputeId,
+    userId: customer?.userId ?? null,
+  });
+  await syncCharge(ctx, event, chargeId);
+  if (event.type === 'charge.dispute.created' && customer) {
+    await notify(ctx, {
+      kind: 'dispute.opened',
+      userId: customer.userId,
+      email: customer.email,
+      data: { disputeId, amount: dispute.amount, currency: dispute.currency, reason: dispute.reason },
+      key: `dispute_opened:${disputeId}`,
+    });
+  }
+  return result;
+}
+
+/** A price or product changed in Stripe: forget cached prices; note drift from the catalog. */
+async function applyCatalogDrift(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
+  ctx.prices.clear();
+  const payload = object<Stripe.Price | Stripe.Product>(event);
+  if (payload.object !== 'price') return applied;
+  const price = payload as Stripe.Price;
+  const known = price.lookup_key ? ctx.catalog.fromLookupKey(price.lookup_key) : undefined;
+  if (!known || (price.unit_amount === known.price.amount && price.active)) return applied;
+  await ctx.store.transaction((session) =>
+    recordAudit(session, ctx.clock, {
+      actor: 'stripe',
+      action: 'catalog.drift',
+      subjectType: 'catalog',
+      subjectId: price.id,
+      userId: null,
+      data: {
+        eventId: event.id,
+        lookupKey: price.lookup_key,
+        stripeAmount: price.unit_amount,
+        catalogAmount: known.price.amount,
+        active: price.active,
+      },
+    }),
+  );
+  return applied;
+}
