@@ -54,20 +54,26 @@ function handlerFor(type: string): Handler | undefined {
 
 const object = <T>(event: Stripe.Event): T => event.data.object as unknown as T;
 
-async function customerOf(
-  ctx: BillingContext,
-  stripeCustomerId: string | null,
-): Promise<CustomerRecord | null> {
-  return stripeCustomerId ? ctx.store.customers.findByStripeId(stripeCustomerId) : null;
+/** Who a Stripe customer is to the host: from the mirror, else from Stripe (so event order does not matter). */
+interface Owner {
+  userId: string;
+  email: string | null;
+  stripeCustomerId: string;
 }
 
-async function notify(
-  ctx: BillingContext,
-  notification: Omit<Notification, 'email'> & { email?: string | null },
-) {
-  const customer =
-    notification.email === undefined ? await ctx.store.customers.findByUserId(notification.userId) : null;
-  await ctx.notifier.notify({ ...notification, email: notification.email ?? customer?.email ?? null });
+async function customerOf(ctx: BillingContext, stripeCustomerId: string | null): Promise<Owner | null> {
+  if (!stripeCustomerId) return null;
+  const mirrored = await ctx.store.customers.findByStripeId(stripeCustomerId);
+  if (mirrored) return { userId: mirrored.userId, email: mirrored.email, stripeCustomerId };
+  const customer = await ctx.gateway.call('customers.retrieve', (stripe) =>
+    stripe.customers.retrieve(stripeCustomerId),
+  );
+  const userId = customer.deleted ? null : customer.metadata?.billkit_user_id;
+  return userId ? { userId, email: customer.deleted ? null : customer.email, stripeCustomerId } : null;
+}
+
+function notify(ctx: BillingContext, notification: Notification): Promise<void> {
+  return ctx.notifier.notify(notification);
 }
 
 async function inTransaction(
@@ -119,11 +125,24 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
     });
   }
   const record = customerRecordFrom(fresh, userId, event.created, existing, fromUnix(event.created));
-  return inTransaction(ctx, event, (s) => s.customers.upsert(record), {
-    subjectType: 'customer',
-    subjectId: stripeId,
-    userId,
-  });
+  const write = async (session: StoreSession) => {
+    const result = await session.customers.upsert(record);
+    if (result !== 'stale') await markDefaultPaymentMethod(session, stripeId, record.defaultPaymentMethodId);
+    return result;
+  };
+  return inTransaction(ctx, event, write, { subjectType: 'customer', subjectId: stripeId, userId });
+}
+
+/** Keeps each mirrored payment method's isDefault in step with the customer's default. */
+async function markDefaultPaymentMethod(
+  session: StoreSession,
+  stripeCustomerId: string,
+  defaultId: string | null,
+): Promise<void> {
+  for (const pm of await session.paymentMethods.listByCustomer(stripeCustomerId)) {
+    const isDefault = pm.stripePaymentMethodId === defaultId;
+    if (pm.isDefault !== isDefault) await session.paymentMethods.upsert({ ...pm, isDefault });
+  }
 }
 
 async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
@@ -149,18 +168,18 @@ async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Pro
     });
     return applied;
   }
-  const customer = await customerOf(ctx, customerId);
-  if (!customer) return skipped('a payment method of no Billkit customer');
-  const record = paymentMethodRecordFrom(
-    pm,
-    customer.userId,
-    customer.defaultPaymentMethodId === pm.id,
-    event.created,
+  // The default comes from Stripe too, so it does not depend on which event arrived first.
+  const owner = await ctx.gateway.call('customers.retrieve', (stripe) =>
+    stripe.customers.retrieve(customerId),
   );
+  const userId = owner.deleted ? null : owner.metadata?.billkit_user_id;
+  if (owner.deleted || !userId) return skipped('a payment method of no Billkit customer');
+  const isDefault = idOf(owner.invoice_settings.default_payment_method as string | null) === pm.id;
+  const record = paymentMethodRecordFrom(pm, userId, isDefault, event.created);
   return inTransaction(ctx, event, (s) => s.paymentMethods.upsert(record), {
     subjectType: 'payment_method',
     subjectId: pmId,
-    userId: customer.userId,
+    userId,
   });
 }
 
@@ -198,13 +217,14 @@ async function syncSubscription(
 async function applySubscriptionEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const sub = object<Stripe.Subscription>(event);
   const result = await syncSubscription(ctx, event, sub.id);
-  const userId =
-    sub.metadata?.billkit_user_id ?? (await customerOf(ctx, idOf(sub.customer as string)))?.userId;
-  if (!userId) return result;
+  const owner = await customerOf(ctx, idOf(sub.customer as string));
+  if (!owner) return result;
+  const { userId, email } = owner;
   if (event.type === 'customer.subscription.trial_will_end') {
     await notify(ctx, {
       kind: 'trial.ending',
       userId,
+      email,
       data: { subscriptionId: sub.id, trialEnd: sub.trial_end },
       key: `trial_will_end:${sub.id}:${sub.trial_end}`,
     });
@@ -213,6 +233,7 @@ async function applySubscriptionEvent(ctx: BillingContext, event: Stripe.Event):
     await notify(ctx, {
       kind: 'subscription.ended',
       userId,
+      email,
       data: { subscriptionId: sub.id, reason: sub.cancellation_details?.reason ?? null },
       key: `subscription_ended:${sub.id}`,
     });
@@ -247,7 +268,7 @@ async function syncInvoice(
   ctx: BillingContext,
   event: Stripe.Event,
   invoiceId: string,
-  customer: CustomerRecord | null,
+  customer: Owner | null,
 ): Promise<ApplyResult> {
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
   if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
@@ -266,7 +287,7 @@ async function notifyAboutInvoice(
   ctx: BillingContext,
   event: Stripe.Event,
   invoice: Stripe.Invoice,
-  customer: CustomerRecord,
+  customer: Owner,
 ): Promise<void> {
   const base = { userId: customer.userId, email: customer.email };
   const data = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/billing-error.js';
-import { aCustomer, anAuditEntry } from '../testing/builders.js';
+import { aCustomer, anAuditEntry, anInvoice, aPayment } from '../testing/builders.js';
 import { runStoreConformance } from '../testing/store-conformance.js';
 import type { StoreSession } from './billing-store.js';
 import { memoryStore } from './memory-store.js';
@@ -77,11 +77,39 @@ describe('memoryStore', () => {
     await expect(store.audit.list({ after: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it("refuses a cursor of one money list on another, or of a user's list on the list of all", async () => {
+    const store = memoryStore();
+    const userId = 'user_cursor';
+    for (let index = 0; index < 2; index++) {
+      await store.invoices.upsert(anInvoice({ userId }));
+      await store.payments.upsert(aPayment({ userId }));
+    }
+    const invoicesCursor = (await store.invoices.list({ limit: 1 })).nextCursor;
+    const userInvoicesCursor = (await store.invoices.listByUserId(userId, { limit: 1 })).nextCursor;
+    const userPaymentsCursor = (await store.payments.listByUserId(userId, { limit: 1 })).nextCursor;
+
+    await expect(store.payments.list({ after: invoicesCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.disputes.list({ after: invoicesCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.webhookEvents.listFailed({ after: invoicesCursor })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.invoices.list({ after: userInvoicesCursor })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.invoices.listByUserId(userId, { after: userPaymentsCursor })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+  });
+
   it('refuses a page limit below 1 or not a whole number as invalid input', async () => {
     const store = memoryStore();
     await expect(store.customers.list({ limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(store.subscriptions.list({ limit: 1.5 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(store.audit.list({ limit: -1 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.invoices.listByUserId('user_any', { limit: 0 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.webhookEvents.listFailed({ limit: 2.5 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('pages customers whose Stripe ids are not ASCII', async () => {
