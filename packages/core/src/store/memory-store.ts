@@ -180,7 +180,7 @@ function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
     customerIdByUserId: new DraftMap(base.customerIdByUserId),
     subscriptions: new DraftMap(base.subscriptions),
     paymentMethods: new DraftMap(base.paymentMethods),
-    invoices: base.invoices as unknown as DraftMap<string, InvoiceRecord>,
+    invoices: new DraftMap(base.invoices),
     payments: new DraftMap(base.payments),
     refunds: new DraftMap(base.refunds),
     disputes: new DraftMap(base.disputes),

@@ -1245,9 +1245,9 @@ function describeWebhookInbox(getStore: GetStore): void {
       expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
     });
 
-    it('completes a claimed event as applied: releases the lease, keeps the attempts, no note', async () => {
+    it('completes a claimed event as applied: releases the lease, keeps the attempts, leaves no note', async () => {
       const store = getStore();
-      const event = aWebhookEvent();
+      const event = aWebhookEvent({ note: 'replayed by admin:42' });
       await store.webhookEvents.record(event);
       const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
       const at = new Date('2025-01-01T00:00:03.250Z');
