@@ -27,6 +27,7 @@ export {
 } from './errors/billing-error.js';
 export type { Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
+export type { ApplyResult } from './mirror/apply-event.js';
 export type { Money } from './money.js';
 export { formatMoney, money } from './money.js';
 export type { Notification, Notifier } from './notifications/notifier.js';
@@ -37,11 +38,16 @@ export type {
   AuditLog,
   BillingStore,
   CustomerRepository,
+  DisputeRepository,
+  InvoiceRepository,
   PaymentMethodRepository,
+  PaymentRepository,
+  RefundRepository,
   StoreCapabilities,
   StoreSession,
   SubscriptionRepository,
   UpsertResult,
+  WebhookEventRepository,
 } from './store/billing-store.js';
 export { UniqueViolationError } from './store/billing-store.js';
 export { memoryStore } from './store/memory-store.js';
@@ -49,11 +55,19 @@ export type {
   Address,
   AuditEntry,
   CustomerRecord,
+  DisputeRecord,
+  InvoiceLineRecord,
+  InvoiceRecord,
+  InvoiceStatus,
   Page,
   PageRequest,
   PaymentMethodRecord,
+  PaymentRecord,
+  RefundRecord,
   SubscriptionRecord,
   SubscriptionStatus,
+  WebhookEventRecord,
+  WebhookEventStatus,
 } from './store/records.js';
 export type { ChangePreview, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
 export type { TaxStrategy } from './tax/tax-strategy.js';

@@ -394,32 +394,50 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
 }
 
 async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
-  const disputeId = object<Stripe.Dispute>(event).id;
-  const existing = await ctx.store.disputes.findByStripeId(disputeId);
+  const payload = object<Stripe.Dispute>(event);
+  const chargeId = idOf(payload.charge as string)!;
+  // The notification follows the event itself, even one that arrives after newer ones.
+  if (event.type === 'charge.dispute.created') await notifyDisputeOpened(ctx, payload, chargeId);
+  const existing = await ctx.store.disputes.findByStripeId(payload.id);
   if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
   const dispute = await ctx.gateway.call('disputes.retrieve', (stripe) =>
-    stripe.disputes.retrieve(disputeId),
+    stripe.disputes.retrieve(payload.id),
   );
-  const chargeId = idOf(dispute.charge as string)!;
-  const charge = await ctx.gateway.call('charges.retrieve', (stripe) => stripe.charges.retrieve(chargeId));
-  const customer = await customerOf(ctx, idOf(charge.customer as string | null));
-  const record = disputeRecordFrom(dispute, customer?.userId ?? null, event.created);
+  const owner = await chargeOwner(ctx, chargeId);
+  const record = disputeRecordFrom(dispute, owner?.userId ?? null, event.created);
   const result = await inTransaction(ctx, event, (s) => s.disputes.upsert(record), {
     subjectType: 'dispute',
-    subjectId: disputeId,
-    userId: customer?.userId ?? null,
+    subjectId: dispute.id,
+    userId: owner?.userId ?? null,
   });
   await syncCharge(ctx, event, chargeId);
-  if (event.type === 'charge.dispute.created' && customer) {
-    await notify(ctx, {
-      kind: 'dispute.opened',
-      userId: customer.userId,
-      email: customer.email,
-      data: { disputeId, amount: dispute.amount, currency: dispute.currency, reason: dispute.reason },
-      key: `dispute_opened:${disputeId}`,
-    });
-  }
   return result;
+}
+
+async function chargeOwner(ctx: BillingContext, chargeId: string): Promise<Owner | null> {
+  const charge = await ctx.gateway.call('charges.retrieve', (stripe) => stripe.charges.retrieve(chargeId));
+  return customerOf(ctx, idOf(charge.customer as string | null));
+}
+
+async function notifyDisputeOpened(
+  ctx: BillingContext,
+  dispute: Stripe.Dispute,
+  chargeId: string,
+): Promise<void> {
+  const owner = await chargeOwner(ctx, chargeId);
+  if (!owner) return;
+  await notify(ctx, {
+    kind: 'dispute.opened',
+    userId: owner.userId,
+    email: owner.email,
+    data: {
+      disputeId: dispute.id,
+      amount: dispute.amount,
+      currency: dispute.currency,
+      reason: dispute.reason,
+    },
+    key: `dispute_opened:${dispute.id}`,
+  });
 }
 
 /** A price or product changed in Stripe: forget cached prices; note drift from the catalog. */
