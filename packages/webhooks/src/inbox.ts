@@ -1,5 +1,6 @@
 // The inbox flow: an event is recorded by id before it is applied, exactly one copy of the handler
-// claims it (with a lease, so a crashed copy's work is taken over), and its outcome is kept.
+// claims it (with a lease, so a crashed copy's work is taken over), and its outcome is kept, unless
+// another copy has claimed it since (then that copy's outcome is the one kept).
 
 import type { BillingStore, Clock, Logger } from '@billkit/core';
 import type Stripe from 'stripe';
@@ -33,7 +34,13 @@ export type ProcessOutcome =
   | { status: 'applied' | 'skipped'; note: string | null }
   | { status: 'failed'; error: string }
   /** Someone else holds it, or it was already applied or skipped: nothing done. */
-  | { status: 'not_claimed'; current: WebhookEventRecord['status'] | null };
+  | { status: 'not_claimed'; current: WebhookEventRecord['status'] | null }
+  /**
+   * This copy applied it (or tried to), but its lease ran out and another copy claimed the event
+   * before it could keep the outcome: its outcome was dropped, the other copy's stands. `current`
+   * is the event as the inbox now has it.
+   */
+  | { status: 'taken_over'; current: WebhookEventRecord | null };
 
 /** Records a verified event; 'duplicate' when its id is already in the inbox. */
 export async function recordEvent(
@@ -60,7 +67,8 @@ export async function recordEvent(
 /**
  * Claims the event and applies it with `billing.sync.applyEvent`, then keeps the outcome. An error
  * thrown by the application is kept on the event (`failed`) and returned, never rethrown; errors of
- * the store itself are rethrown.
+ * the store itself are rethrown. When another copy has claimed the event since (this copy's lease
+ * ran out mid-way), the outcome is not kept: `taken_over`.
  */
 export async function claimAndApply(
   deps: InboxDeps,
@@ -90,14 +98,43 @@ export async function claimAndApply(
       attempts: claimed.attempts,
       error: message,
     });
-    await inbox.fail(eventId, { error: message, at: deps.clock.now() });
+    const kept = await inbox.fail(eventId, {
+      error: message,
+      at: deps.clock.now(),
+      attempt: claimed.attempts,
+    });
+    if (!kept) return takenOver(deps, claimed, 'failed');
     return { status: 'failed', error: message };
   }
 
   const note = result.note ?? null;
-  await inbox.complete(eventId, { status: result.status, at: deps.clock.now(), note });
+  const kept = await inbox.complete(eventId, {
+    status: result.status,
+    at: deps.clock.now(),
+    note,
+    attempt: claimed.attempts,
+  });
+  if (!kept) return takenOver(deps, claimed, result.status);
   deps.logger.info(`stripe webhook event ${result.status}`, { eventId, type: claimed.type, note });
   return { status: result.status, note };
+}
+
+/** The inbox refused this copy's outcome: another copy claimed the event after this one's lease ran out. */
+async function takenOver(
+  deps: InboxDeps,
+  claimed: WebhookEventRecord,
+  dropped: 'applied' | 'skipped' | 'failed',
+): Promise<ProcessOutcome> {
+  const current = await deps.billing.store.webhookEvents.get(claimed.eventId);
+  deps.logger.warn('stripe webhook event taken over by another copy; this outcome was not kept', {
+    eventId: claimed.eventId,
+    type: claimed.type,
+    attempt: claimed.attempts,
+    dropped,
+    currentAttempts: current?.attempts ?? null,
+    currentStatus: current?.status ?? null,
+  });
+  return { status: 'taken_over', current };
 }
 
 export function errorMessage(error: unknown): string {

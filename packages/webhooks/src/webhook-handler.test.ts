@@ -1,9 +1,9 @@
 // The inbox through the handler: each event recorded once, applied once, failures kept and retried,
 // replays from the stored payload, and two copies of the handler racing on one store.
 
-import { InvalidInputError, memoryStore } from '@billkit/core';
+import { InvalidInputError, type Logger, memoryStore } from '@billkit/core';
 import type Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   eventPayload,
   fakeBilling,
@@ -13,7 +13,7 @@ import {
   signatureHeader,
   webhookRequest,
 } from '../test/support/signed-events.js';
-import { createWebhookHandler, type WebhookBilling } from './index.js';
+import { type ApplyEventResult, createWebhookHandler, type WebhookBilling } from './index.js';
 
 type Body = {
   received?: boolean;
@@ -38,8 +38,42 @@ function failingFirst(times: number) {
 }
 
 async function post(handler: (request: Request) => Promise<Response>, payload: string) {
-  const response = await handler(webhookRequest(payload));
+  return answer(handler(webhookRequest(payload)));
+}
+
+async function answer(pending: Promise<Response>) {
+  const response = await pending;
   return { status: response.status, body: (await response.json()) as Body };
+}
+
+type ApplyEventResultFn = (event: Stripe.Event) => Promise<ApplyEventResult>;
+
+/** A promise to wait on, and the function that opens it. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/**
+ * An applyEvent that signals when it starts, then waits for `release` before doing what `finish`
+ * says: an application slower than its lease.
+ */
+function slowApply(finish: () => Promise<ApplyEventResult>) {
+  const started = gate();
+  const release = gate();
+  const apply = async () => {
+    started.open();
+    await release.opened;
+    return finish();
+  };
+  return { apply, started: started.opened, release: release.open };
+}
+
+function spyLogger() {
+  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies Logger;
 }
 
 describe('the inbox', () => {
@@ -310,6 +344,128 @@ describe('two copies of the handler on one store', () => {
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(bodies.filter((b) => b.status === 'applied')).toHaveLength(25);
     expect(bodies.filter((b) => b.duplicate)).toHaveLength(25);
+  });
+
+  /** Two copies over one store and one clock, each with its own applyEvent; leases of 60 s. */
+  function twoCopies(firstApply: ApplyEventResultFn, secondApply: ApplyEventResultFn) {
+    const store = memoryStore();
+    const clock = fixedClock();
+    const logger = spyLogger();
+    const [first, second] = [firstApply, secondApply].map((apply) => {
+      const billing = fakeBilling(apply);
+      return {
+        applyEvent: billing.sync.applyEvent,
+        handler: createWebhookHandler({
+          billing: { store, sync: billing.sync } satisfies WebhookBilling,
+          secret: SECRET,
+          clock,
+          logger,
+          leaseSeconds: 60,
+        }),
+      };
+    });
+    return { store, clock, logger, first: first!, second: second! };
+  }
+
+  it("keep the second copy's outcome when the first copy's apply outlives its lease and completes late", async () => {
+    const slow = slowApply(async () => ({ status: 'skipped', note: 'from the first copy, too late' }));
+    const { store, clock, logger, first, second } = twoCopies(slow.apply, async () => ({
+      status: 'applied',
+    }));
+    const payload = eventPayload({ id: 'evt_slow' });
+
+    const firstAnswer = answer(first.handler(webhookRequest(payload)));
+    await slow.started;
+    clock.set(NOW + 61); // the first copy's lease ended at NOW + 60
+    const secondAnswer = await post(second.handler, payload);
+    const keptBySecond = await store.webhookEvents.get('evt_slow');
+    slow.release();
+
+    expect(secondAnswer).toEqual({ status: 200, body: { received: true, status: 'applied' } });
+    expect(await firstAnswer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    expect(keptBySecond).toMatchObject({ status: 'applied', attempts: 2, note: null, leaseUntil: null });
+    expect(await store.webhookEvents.get('evt_slow')).toEqual(keptBySecond);
+    expect(first.applyEvent).toHaveBeenCalledTimes(1);
+    expect(second.applyEvent).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('taken over by another copy'),
+      expect.objectContaining({
+        eventId: 'evt_slow',
+        attempt: 1,
+        dropped: 'skipped',
+        currentAttempts: 2,
+        currentStatus: 'applied',
+      }),
+    );
+  });
+
+  it("do not let the first copy's late failure overwrite the event the second copy is still applying", async () => {
+    const late = slowApply(async () => {
+      throw new Error('the first copy gave up');
+    });
+    const current = slowApply(async () => ({ status: 'applied' }));
+    const { store, clock, logger, first, second } = twoCopies(late.apply, current.apply);
+    const payload = eventPayload({ id: 'evt_overlap' });
+
+    const firstAnswer = answer(first.handler(webhookRequest(payload)));
+    await late.started;
+    clock.set(NOW + 61);
+    const secondAnswer = answer(second.handler(webhookRequest(payload)));
+    await current.started;
+    const claimedBySecond = await store.webhookEvents.get('evt_overlap');
+    late.release();
+
+    expect(await firstAnswer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    expect(await store.webhookEvents.get('evt_overlap')).toEqual(claimedBySecond);
+    expect(claimedBySecond).toMatchObject({ status: 'processing', attempts: 2, lastError: null });
+    expect((await first.handler.listFailed()).items).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('taken over by another copy'),
+      expect.objectContaining({ eventId: 'evt_overlap', dropped: 'failed', currentStatus: 'processing' }),
+    );
+
+    current.release();
+
+    expect(await secondAnswer).toEqual({ status: 200, body: { received: true, status: 'applied' } });
+    expect(await store.webhookEvents.get('evt_overlap')).toMatchObject({
+      status: 'applied',
+      attempts: 2,
+      lastError: null,
+    });
+  });
+
+  it("report a replay that was taken over as replayed, with the other copy's outcome", async () => {
+    let calls = 0;
+    const slow = slowApply(async () => ({ status: 'skipped', note: 'from the replay, too late' }));
+    const { store, clock, first, second } = twoCopies(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('mirror write failed');
+        return slow.apply();
+      },
+      async () => ({ status: 'applied' }),
+    );
+    const payload = eventPayload({ id: 'evt_replayed_late' });
+    expect((await post(first.handler, payload)).status).toBe(500);
+
+    const replay = first.handler.replay('evt_replayed_late');
+    await slow.started;
+    clock.set(NOW + 61);
+    const redelivery = await post(second.handler, payload);
+    slow.release();
+
+    expect(redelivery).toEqual({ status: 200, body: { received: true, status: 'applied' } });
+    expect(await replay).toEqual({
+      eventId: 'evt_replayed_late',
+      status: 'applied',
+      replayed: true,
+      note: null,
+    });
+    expect(await store.webhookEvents.get('evt_replayed_late')).toMatchObject({
+      status: 'applied',
+      attempts: 3,
+      note: null,
+    });
   });
 });
 

@@ -59,7 +59,9 @@ export interface ReplayResult {
   eventId: string;
   /**
    * `applied` / `skipped`: its state now (see `replayed`); `failed`: applying it threw again;
-   * `processing`: another copy holds it; `not_found`: no such event in the inbox.
+   * `processing`: another copy holds it; `not_found`: no such event in the inbox. When another copy
+   * took the event over while this call was applying it (its lease ran out), this call's outcome is
+   * not kept and the status is the one that copy left (`replayed` is still true).
    */
   status: 'applied' | 'skipped' | 'failed' | 'processing' | 'not_found';
   /** True when this call applied it (or tried to). */
@@ -205,6 +207,8 @@ function responseFor(eventId: string, outcome: ProcessOutcome): Response {
     case 'skipped':
       return json(200, { received: true, status: outcome.status });
     case 'not_claimed':
+    // Another copy claimed it while this one was applying: its answer (and outcome) stands.
+    case 'taken_over':
       return json(200, { received: true, duplicate: true });
     case 'failed':
       // The error stays in the inbox (listFailed); Stripe only needs to know to retry.
@@ -230,6 +234,23 @@ function replayResult(eventId: string, outcome: ProcessOutcome): ReplayResult {
         return { eventId, status: outcome.current, replayed: false };
       }
       return { eventId, status: 'processing', replayed: false };
+    case 'taken_over':
+      return takenOverResult(eventId, outcome.current);
+  }
+}
+
+/** This call applied the event (or tried to), but another copy took it over: report that copy's state. */
+function takenOverResult(eventId: string, current: WebhookEventRecord | null): ReplayResult {
+  if (current === null) return { eventId, status: 'not_found', replayed: true };
+  switch (current.status) {
+    case 'applied':
+    case 'skipped':
+      return { eventId, status: current.status, replayed: true, note: current.note };
+    case 'failed':
+      return { eventId, status: 'failed', replayed: true, error: current.lastError ?? 'failed' };
+    case 'received':
+    case 'processing':
+      return { eventId, status: 'processing', replayed: true };
   }
 }
 

@@ -89,7 +89,12 @@ export interface DisputeRepository {
 
 /**
  * The webhook inbox. Race-safety is the point: `record` keeps an event id at most once however
- * many copies receive it at the same moment, and `claim` lets exactly one of them work on it.
+ * many copies receive it at the same moment, `claim` lets exactly one of them work on it, and
+ * `complete` / `fail` keep only the current holder's outcome.
+ *
+ * A claim's token is the `attempts` of the row `claim` returned: each claim adds one, so a copy
+ * whose lease ran out and was taken over holds an older number than the row, and its `complete` or
+ * `fail` changes nothing.
  */
 export interface WebhookEventRepository {
   /** Records a received event; 'duplicate' when its id is already there (nothing is changed). */
@@ -97,17 +102,33 @@ export interface WebhookEventRepository {
   get(eventId: string): Promise<WebhookEventRecord | null>;
   /**
    * Atomically takes the event for processing: from `received` or `failed`, or from `processing`
-   * whose lease ended before `now`; sets `processing`, `leaseUntil`, attempts + 1. Returns the
-   * claimed row, or null when someone else holds it or it is already `applied` / `skipped`.
+   * whose lease has expired (or that has no lease). A lease is held up to and including
+   * `leaseUntil`: it has expired only when `leaseUntil` is strictly before `now`; one ending exactly
+   * at `now` is still held. Sets `processing`, `leaseUntil`, `updatedAt` to `now`, attempts + 1;
+   * changes nothing else. Returns the claimed row (its `attempts` is the token to pass to `complete`
+   * / `fail`), or null, changing nothing, when someone else holds it, it is already `applied` /
+   * `skipped`, or there is no such event.
    */
   claim(eventId: string, at: { now: Date; leaseUntil: Date }): Promise<WebhookEventRecord | null>;
-  /** Marks a claimed event `applied` or `skipped` (with a note why), and releases the lease. */
+  /**
+   * Marks a claimed event `applied` or `skipped` (with a note why; none clears it), sets `updatedAt`
+   * to `at` and releases the lease; attempts are kept. Only while the row is `processing` with
+   * `attempts` equal to `attempt` (the claimed row's `attempts`), checked and written atomically:
+   * returns true when it changed the row, false (changing nothing) when another claim has taken
+   * the event since, the event is not `processing`, or there is no such event. A holder whose lease
+   * ran out may still complete while nobody has claimed the event again.
+   */
   complete(
     eventId: string,
-    outcome: { status: 'applied' | 'skipped'; at: Date; note?: string | null },
-  ): Promise<void>;
-  /** Marks a claimed event `failed` with its error, and releases the lease; attempts are kept. */
-  fail(eventId: string, failure: { error: string; at: Date }): Promise<void>;
+    outcome: { status: 'applied' | 'skipped'; at: Date; note?: string | null; attempt: number },
+  ): Promise<boolean>;
+  /**
+   * Marks a claimed event `failed` with its error, sets `updatedAt` to `at` and releases the lease;
+   * attempts are kept. The same condition and answer as `complete`: true when the row was
+   * `processing` with `attempts` equal to `attempt` and is now `failed`, otherwise false, nothing
+   * changed.
+   */
+  fail(eventId: string, failure: { error: string; at: Date; attempt: number }): Promise<boolean>;
   /** Failed events, oldest first. */
   listFailed(page?: PageRequest): Promise<Page<WebhookEventRecord>>;
 }

@@ -421,8 +421,8 @@ function disputeRepository({ read, write }: TableAccess): DisputeRepository {
   };
 }
 
-// The inbox's guarantees (one record per event id, one holder per claim) come from the write queue:
-// each check-then-write below runs whole before the next write starts.
+// The inbox's guarantees (one record per event id, one holder per claim, only the holder's outcome
+// kept) come from the write queue: each check-then-write below runs whole before the next write starts.
 function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepository {
   const sortKey = (event: WebhookEventRecord): SortKey => ({
     createdAt: event.receivedAt,
@@ -447,6 +447,7 @@ function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepos
           ...stored,
           status: 'processing',
           leaseUntil,
+          updatedAt: now,
           attempts: stored.attempts + 1,
         };
         tables.webhookEvents.set(eventId, claimed);
@@ -454,10 +455,10 @@ function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepos
       });
     },
     complete: (eventId, outcome) => {
-      const { status, at, note } = structuredClone(outcome);
+      const { status, at, note, attempt } = structuredClone(outcome);
       return write((tables) => {
         const stored = tables.webhookEvents.get(eventId);
-        if (stored === undefined) return;
+        if (stored === undefined || !isHeldBy(stored, attempt)) return false;
         tables.webhookEvents.set(eventId, {
           ...stored,
           status,
@@ -465,13 +466,14 @@ function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepos
           note: note ?? null,
           leaseUntil: null,
         });
+        return true;
       });
     },
     fail: (eventId, failure) => {
-      const { error, at } = structuredClone(failure);
+      const { error, at, attempt } = structuredClone(failure);
       return write((tables) => {
         const stored = tables.webhookEvents.get(eventId);
-        if (stored === undefined) return;
+        if (stored === undefined || !isHeldBy(stored, attempt)) return false;
         tables.webhookEvents.set(eventId, {
           ...stored,
           status: 'failed',
@@ -479,6 +481,7 @@ function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepos
           updatedAt: at,
           leaseUntil: null,
         });
+        return true;
       });
     },
     listFailed: (page) =>
@@ -493,7 +496,15 @@ function webhookEventRepository({ read, write }: TableAccess): WebhookEventRepos
   };
 }
 
-/** Whether a claim at `now` may take the event: nobody holds it, and it is not done. */
+/** Whether the claim that returned `attempt` attempts is still the event's latest, unfinished one. */
+function isHeldBy(event: WebhookEventRecord, attempt: number): boolean {
+  return event.status === 'processing' && event.attempts === attempt;
+}
+
+/**
+ * Whether a claim at `now` may take the event: nobody holds it, and it is not done. A lease is held
+ * up to and including `leaseUntil`.
+ */
 function isClaimable(event: WebhookEventRecord, now: Date): boolean {
   switch (event.status) {
     case 'received':

@@ -1192,7 +1192,7 @@ function describeWebhookInbox(getStore: GetStore): void {
       expect(await store.webhookEvents.get(event.eventId)).toEqual(claimed);
     });
 
-    it('claims a received event: processing, leased until the given time, first attempt, nothing else changed', async () => {
+    it('claims a received event: processing, leased until the given time, updated now, first attempt, nothing else changed', async () => {
       const store = getStore();
       const event = aWebhookEvent();
       await store.webhookEvents.record(event);
@@ -1200,9 +1200,16 @@ function describeWebhookInbox(getStore: GetStore): void {
 
       const claimed = await store.webhookEvents.claim(event.eventId, at);
 
-      const expected = { ...event, status: 'processing', leaseUntil: at.leaseUntil, attempts: 1 };
+      const expected = {
+        ...event,
+        status: 'processing',
+        leaseUntil: at.leaseUntil,
+        updatedAt: at.now,
+        attempts: 1,
+      };
       expect(claimed).toEqual(expected);
       expect(claimed?.leaseUntil).toBeInstanceOf(Date);
+      expect(claimed?.updatedAt).toBeInstanceOf(Date);
       expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
     });
 
@@ -1240,7 +1247,13 @@ function describeWebhookInbox(getStore: GetStore): void {
 
       const takenOver = await store.webhookEvents.claim(event.eventId, later);
 
-      const expected = { ...held!, status: 'processing', leaseUntil: later.leaseUntil, attempts: 2 };
+      const expected = {
+        ...held!,
+        status: 'processing',
+        leaseUntil: later.leaseUntil,
+        updatedAt: later.now,
+        attempts: 2,
+      };
       expect(takenOver).toEqual(expected);
       expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
     });
@@ -1252,8 +1265,13 @@ function describeWebhookInbox(getStore: GetStore): void {
       const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
       const at = new Date('2025-01-01T00:00:03.250Z');
 
-      await store.webhookEvents.complete(event.eventId, { status: 'applied', at });
+      const completed = await store.webhookEvents.complete(event.eventId, {
+        status: 'applied',
+        at,
+        attempt: claimed!.attempts,
+      });
 
+      expect(completed).toBe(true);
       expect(await store.webhookEvents.get(event.eventId)).toEqual({
         ...claimed!,
         status: 'applied',
@@ -1271,8 +1289,14 @@ function describeWebhookInbox(getStore: GetStore): void {
       const at = new Date('2025-01-01T00:00:03.250Z');
       const note = 'older than the mirrored row (watermark 1735689600 > 1735689599)';
 
-      await store.webhookEvents.complete(event.eventId, { status: 'skipped', at, note });
+      const completed = await store.webhookEvents.complete(event.eventId, {
+        status: 'skipped',
+        at,
+        note,
+        attempt: claimed!.attempts,
+      });
 
+      expect(completed).toBe(true);
       expect(await store.webhookEvents.get(event.eventId)).toEqual({
         ...claimed!,
         status: 'skipped',
@@ -1291,8 +1315,13 @@ function describeWebhookInbox(getStore: GetStore): void {
         await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
       }
       const at = new Date('2025-01-01T00:00:03.000Z');
-      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at });
-      await store.webhookEvents.complete(skipped.eventId, { status: 'skipped', at, note: 'unhandled type' });
+      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at, attempt: 1 });
+      await store.webhookEvents.complete(skipped.eventId, {
+        status: 'skipped',
+        at,
+        note: 'unhandled type',
+        attempt: 1,
+      });
       const appliedRow = await store.webhookEvents.get(applied.eventId);
       const skippedRow = await store.webhookEvents.get(skipped.eventId);
 
@@ -1310,8 +1339,13 @@ function describeWebhookInbox(getStore: GetStore): void {
       const claimed = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
       const at = new Date('2025-01-01T00:00:03.250Z');
 
-      await store.webhookEvents.fail(event.eventId, { error: 'Stripe answered 500 — "später" 🔁', at });
+      const failed = await store.webhookEvents.fail(event.eventId, {
+        error: 'Stripe answered 500 — "später" 🔁',
+        at,
+        attempt: claimed!.attempts,
+      });
 
+      expect(failed).toBe(true);
       expect(await store.webhookEvents.get(event.eventId)).toEqual({
         ...claimed!,
         status: 'failed',
@@ -1322,6 +1356,141 @@ function describeWebhookInbox(getStore: GetStore): void {
       });
     });
 
+    it("refuses a stale copy's complete and fail once another copy took the event over: false, nothing changed", async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const stale = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30));
+      const current = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:32.001Z', 30));
+      const late = new Date('2025-01-01T00:00:40.000Z');
+
+      const completed = await store.webhookEvents.complete(event.eventId, {
+        status: 'skipped',
+        at: late,
+        note: 'from the stale copy',
+        attempt: stale!.attempts,
+      });
+      const failed = await store.webhookEvents.fail(event.eventId, {
+        error: 'from the stale copy',
+        at: late,
+        attempt: stale!.attempts,
+      });
+
+      expect(stale?.attempts).toBe(1);
+      expect(current?.attempts).toBe(2);
+      expect(completed).toBe(false);
+      expect(failed).toBe(false);
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(current);
+      expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+    });
+
+    it("keeps the current holder's outcome: it completes after a stale copy was refused, and the stale copy cannot undo it", async () => {
+      const store = getStore();
+      const event = aWebhookEvent();
+      await store.webhookEvents.record(event);
+      const stale = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30));
+      const current = await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:32.001Z', 30));
+      const at = new Date('2025-01-01T00:00:40.000Z');
+      await store.webhookEvents.fail(event.eventId, { error: 'stale', at, attempt: stale!.attempts });
+
+      const completed = await store.webhookEvents.complete(event.eventId, {
+        status: 'applied',
+        at,
+        attempt: current!.attempts,
+      });
+      const staleAfterwards = await store.webhookEvents.fail(event.eventId, {
+        error: 'stale, later still',
+        at: new Date('2025-01-01T00:00:41.000Z'),
+        attempt: stale!.attempts,
+      });
+
+      const expected = { ...current!, status: 'applied', updatedAt: at, note: null, leaseUntil: null };
+      expect(completed).toBe(true);
+      expect(staleAfterwards).toBe(false);
+      expect(await store.webhookEvents.get(event.eventId)).toEqual(expected);
+    });
+
+    it('lets a holder whose lease ran out still complete or fail while nobody has claimed the event again', async () => {
+      const store = getStore();
+      const toComplete = aWebhookEvent();
+      const toFail = aWebhookEvent();
+      const claims = [];
+      for (const event of [toComplete, toFail]) {
+        await store.webhookEvents.record(event);
+        claims.push(await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30)));
+      }
+      const afterTheLease = new Date('2025-01-01T00:05:00.000Z');
+
+      const completed = await store.webhookEvents.complete(toComplete.eventId, {
+        status: 'applied',
+        at: afterTheLease,
+        attempt: 1,
+      });
+      const failed = await store.webhookEvents.fail(toFail.eventId, {
+        error: 'slow and broken',
+        at: afterTheLease,
+        attempt: 1,
+      });
+
+      expect(completed).toBe(true);
+      expect(failed).toBe(true);
+      expect(await store.webhookEvents.get(toComplete.eventId)).toEqual({
+        ...claims[0]!,
+        status: 'applied',
+        updatedAt: afterTheLease,
+        leaseUntil: null,
+      });
+      expect(await store.webhookEvents.get(toFail.eventId)).toEqual({
+        ...claims[1]!,
+        status: 'failed',
+        lastError: 'slow and broken',
+        updatedAt: afterTheLease,
+        leaseUntil: null,
+      });
+    });
+
+    it("refuses complete and fail on an event that is not processing, or with an attempt that is not the claim's", async () => {
+      const store = getStore();
+      const received = aWebhookEvent();
+      const applied = aWebhookEvent();
+      const skipped = aWebhookEvent();
+      const failed = aWebhookEvent();
+      const processing = aWebhookEvent();
+      const at = new Date('2025-01-01T00:00:03.000Z');
+      for (const event of [received, applied, skipped, failed, processing]) {
+        await store.webhookEvents.record(event);
+      }
+      for (const event of [applied, skipped, failed, processing]) {
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z'));
+      }
+      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at, attempt: 1 });
+      await store.webhookEvents.complete(skipped.eventId, { status: 'skipped', at, note: 'old', attempt: 1 });
+      await store.webhookEvents.fail(failed.eventId, { error: 'boom', at, attempt: 1 });
+      const ids = [received, applied, skipped, failed, processing].map((event) => event.eventId);
+      const before = await Promise.all(ids.map((eventId) => store.webhookEvents.get(eventId)));
+      const later = new Date('2025-01-01T00:00:09.000Z');
+      // Each row's own attempts where it is not processing; around the claim's where it is.
+      const tries: Array<[eventId: string, attempt: number]> = [
+        [received.eventId, 0],
+        [applied.eventId, 1],
+        [skipped.eventId, 1],
+        [failed.eventId, 1],
+        [processing.eventId, 0],
+        [processing.eventId, 2],
+        ['evt_nobody', 1],
+      ];
+
+      const answers = [];
+      for (const [eventId, attempt] of tries) {
+        answers.push(await store.webhookEvents.complete(eventId, { status: 'applied', at: later, attempt }));
+        answers.push(await store.webhookEvents.fail(eventId, { error: 'late', at: later, attempt }));
+      }
+
+      expect(answers).toEqual(tries.flatMap(() => [false, false]));
+      expect(await Promise.all(ids.map((eventId) => store.webhookEvents.get(eventId)))).toEqual(before);
+      expect(await store.webhookEvents.get('evt_nobody')).toBeNull();
+    });
+
     it('lets a failed event be claimed again at once, as a second attempt', async () => {
       const store = getStore();
       const event = aWebhookEvent();
@@ -1330,6 +1499,7 @@ function describeWebhookInbox(getStore: GetStore): void {
       await store.webhookEvents.fail(event.eventId, {
         error: 'boom',
         at: new Date('2025-01-01T00:00:03.000Z'),
+        attempt: 1,
       });
       const failed = await store.webhookEvents.get(event.eventId);
       // Well inside the first claim's lease: failing released it.
@@ -1341,6 +1511,7 @@ function describeWebhookInbox(getStore: GetStore): void {
         ...failed!,
         status: 'processing',
         leaseUntil: retry.leaseUntil,
+        updatedAt: retry.now,
         attempts: 2,
       });
       expect(await store.webhookEvents.get(event.eventId)).toEqual(claimed);
@@ -1363,11 +1534,11 @@ function describeWebhookInbox(getStore: GetStore): void {
       const at = new Date('2025-01-04T00:00:00.000Z');
       for (const event of [failedLate, failedEarlyB, failedEarlyA, retried]) {
         await store.webhookEvents.claim(event.eventId, claimAt('2025-01-04T00:00:00.000Z'));
-        await store.webhookEvents.fail(event.eventId, { error: `failed ${event.eventId}`, at });
+        await store.webhookEvents.fail(event.eventId, { error: `failed ${event.eventId}`, at, attempt: 1 });
       }
       await store.webhookEvents.claim(retried.eventId, claimAt('2025-01-05T00:00:00.000Z'));
       await store.webhookEvents.claim(applied.eventId, claimAt('2025-01-05T00:00:00.000Z'));
-      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at });
+      await store.webhookEvents.complete(applied.eventId, { status: 'applied', at, attempt: 1 });
       await store.webhookEvents.claim(processing.eventId, claimAt('2025-01-05T00:00:00.000Z'));
 
       const page = await store.webhookEvents.listFailed();
@@ -1482,6 +1653,7 @@ const pagedLists = [
       await store.webhookEvents.fail(row.eventId, {
         error: 'boom',
         at: new Date('2025-06-01T00:00:01.000Z'),
+        attempt: 1,
       });
     },
     list: (store, page) => store.webhookEvents.listFailed(page),
@@ -1834,6 +2006,7 @@ function describeTransactions(getStore: GetStore): void {
         ...rows.event,
         status: 'processing',
         leaseUntil: at.leaseUntil,
+        updatedAt: at.now,
         attempts: 1,
       });
     });
@@ -1872,8 +2045,10 @@ function describeTransactions(getStore: GetStore): void {
         await tx.disputes.upsert(fresh.dispute);
         await tx.webhookEvents.record(fresh.event);
         await tx.webhookEvents.claim(toClaim.eventId, claimAt('2025-01-01T00:00:02.000Z'));
-        await tx.webhookEvents.complete(toComplete.eventId, { status: 'applied', at });
-        await tx.webhookEvents.fail(toFail.eventId, { error: 'boom', at });
+        expect(
+          await tx.webhookEvents.complete(toComplete.eventId, { status: 'applied', at, attempt: 1 }),
+        ).toBe(true);
+        expect(await tx.webhookEvents.fail(toFail.eventId, { error: 'boom', at, attempt: 1 })).toBe(true);
         throw new Error('roll back');
       });
 
@@ -1921,7 +2096,13 @@ function describeTransactions(getStore: GetStore): void {
         payments: [rows.payment],
         refunds: [rows.refund],
         duplicate: 'duplicate',
-        claimed: { ...rows.event, status: 'processing', leaseUntil: at.leaseUntil, attempts: 1 },
+        claimed: {
+          ...rows.event,
+          status: 'processing',
+          leaseUntil: at.leaseUntil,
+          updatedAt: at.now,
+          attempts: 1,
+        },
         claimedAgain: null,
       });
     });
@@ -2137,6 +2318,7 @@ function describeConcurrency(getStore: GetStore): void {
       await store.webhookEvents.fail(failed.eventId, {
         error: 'boom',
         at: new Date('2025-01-01T00:00:03.000Z'),
+        attempt: 1,
       });
 
       for (const event of [failed, abandoned]) {
@@ -2150,6 +2332,40 @@ function describeConcurrency(getStore: GetStore): void {
         expect(winners).toHaveLength(1);
         expect(winners[0]?.attempts).toBe(2);
         expect(await store.webhookEvents.get(event.eventId)).toEqual(winners[0]);
+      }
+    });
+
+    it("keeps one of a late holder's complete and another copy's claim of its expired lease, never both", async () => {
+      const store = getStore();
+      const events = Array.from({ length: 10 }, () => aWebhookEvent());
+      const late = claimAt('2025-01-01T00:01:00.000Z');
+      for (const event of events) {
+        await store.webhookEvents.record(event);
+        await store.webhookEvents.claim(event.eventId, claimAt('2025-01-01T00:00:02.000Z', 30));
+      }
+
+      const races = await Promise.all(
+        events.map(async (event, index) => {
+          // Half start with the claim, half with the complete; neither waits for the other.
+          const claimFirst = index % 2 === 0 ? store.webhookEvents.claim(event.eventId, late) : null;
+          const completing = store.webhookEvents.complete(event.eventId, {
+            status: 'applied',
+            at: late.now,
+            attempt: 1,
+          });
+          const claiming = claimFirst ?? store.webhookEvents.claim(event.eventId, late);
+          const [completed, takenOver] = await Promise.all([completing, claiming]);
+          return { completed, takenOver, row: await store.webhookEvents.get(event.eventId) };
+        }),
+      );
+
+      for (const { completed, takenOver, row } of races) {
+        expect(completed).toBe(takenOver === null);
+        expect(row).toEqual(
+          completed
+            ? expect.objectContaining({ status: 'applied', attempts: 1, leaseUntil: null })
+            : takenOver,
+        );
       }
     });
 
