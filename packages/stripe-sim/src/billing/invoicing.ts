@@ -145,7 +145,7 @@ export function buildInvoice(
     total_taxes: [],
     webhooks_delivered_at: store ? null : null,
   };
-  invoice.lines.data = lines.map((line) => buildLine(invoice, line, input.defaultTaxRates ?? []));
+  invoice.lines.data = lines.map((line) => buildLine(sim, invoice, line, input.defaultTaxRates ?? []));
   computeTotals(sim, invoice);
   if (store) {
     sim.store.insert(invoice);
@@ -160,13 +160,14 @@ export function buildInvoice(
 }
 
 function buildLine(
+  sim: SimContext,
   invoice: Stripe.Invoice,
   line: LineInput,
   defaultTaxRates: Stripe.TaxRate[],
 ): Stripe.InvoiceLineItem {
   const taxRates = line.taxRates.length > 0 ? line.taxRates : defaultTaxRates;
   const id = newId('il');
-  const item: Stripe.InvoiceLineItem & { tax_rates_applied?: string[] } = {
+  const item: Stripe.InvoiceLineItem = {
     id,
     object: 'line_item',
     amount: line.amount,
@@ -215,16 +216,8 @@ function buildLine(
     subtotal: line.amount,
     taxes: [],
   };
-  taxRatesOfLine.set(item, taxRates);
+  sim.lineTaxRates.set(item, taxRates);
   return item;
-}
-
-/** Tax rates per line, kept beside the line (the API shows the computed `taxes` instead). */
-const taxRatesOfLine = new WeakMap<object, Stripe.TaxRate[]>();
-
-/** Sets the tax rates a line is taxed at (for lines added to a draft after it was built). */
-export function registerLineTaxRates(line: Stripe.InvoiceLineItem, rates: Stripe.TaxRate[]): void {
-  taxRatesOfLine.set(line, rates);
 }
 
 /**
@@ -246,7 +239,7 @@ export function computeTotals(sim: SimContext, invoice: Stripe.Invoice): void {
         ? [{ amount: lineDiscount, discount: discountPlan.discountId }]
         : [];
     const net = line.amount - lineDiscount;
-    const rates = taxRatesOfLine.get(line) ?? [];
+    const rates = sim.lineTaxRates.get(line) ?? [];
     line.taxes = rates.map((rate) => {
       const inclusive = rate.inclusive;
       const amount = inclusive

@@ -29,6 +29,8 @@ export class SimContext {
   readonly detachedPaymentMethods = new Set<string>();
   /** Failed-payment state of each invoice being retried (Smart Retries). */
   readonly dunning = new Map<string, { firstFailureAt: number; retriesDone: number; hardDecline: boolean }>();
+  /** The tax rates each invoice line is taxed at (the API shows only the computed `taxes`). */
+  readonly lineTaxRates = new WeakMap<object, Stripe.TaxRate[]>();
   /** Which invoice a payment intent pays, when it pays one. */
   readonly invoiceOfPaymentIntent = new Map<string, string>();
   webhooks!: WebhookDispatcher;

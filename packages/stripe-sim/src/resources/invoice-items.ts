@@ -2,7 +2,7 @@
 // onto a given draft invoice.
 
 import type Stripe from 'stripe';
-import { computeTotals, registerLineTaxRates } from '../billing/invoicing.js';
+import { computeTotals } from '../billing/invoicing.js';
 import type { SimContext } from '../engine/context.js';
 import { newId } from '../engine/store.js';
 import { invalidRequest, missingParam } from '../errors.js';
@@ -226,6 +226,6 @@ function addToDraft(sim: SimContext, invoice: Stripe.Invoice, item: Stripe.Invoi
     taxes: [],
   };
   invoice.lines.data.push(line);
-  registerLineTaxRates(line, item.tax_rates ?? []);
+  sim.lineTaxRates.set(line, item.tax_rates ?? []);
   computeTotals(sim, invoice);
 }
