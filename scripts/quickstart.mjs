@@ -143,9 +143,19 @@ function spawn(pnpm, args) {
     cwd: root,
     stdio: 'inherit',
     shell: isWindows,
+    env: withLocalNodeHeaders(process.env),
   });
   if (result.error) fail(`Could not start ${pnpm.command}: ${result.error.message}`);
   return result;
+}
+
+/**
+ * better-sqlite3 compiles with node-gyp, which otherwise downloads Node's headers: point it at the
+ * ones installed with Node when they are there, so an install needs no network beyond the registry.
+ */
+function withLocalNodeHeaders(env) {
+  if (env.npm_config_nodedir || !existsSync('/usr/include/node/node.h')) return env;
+  return { ...env, npm_config_nodedir: '/usr' };
 }
 
 function step(message) {

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeFromUrl } from './database-url.js';
+import { mysqlTestDatabase, postgresTestDatabase } from './dialects/test-databases.js';
+
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+/** Runs `billkit <args>` in a process of its own, as a host's deploy script would. */
+function billkit(args: string[], env: Record<string, string | undefined>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=@billkit/source', '--import', 'tsx', cli, ...args],
+      { env: { ...process.env, DATABASE_URL: undefined, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const directory = await mkdtemp(join(tmpdir(), 'billkit-cli-'));
+const postgres = await postgresTestDatabase();
+const mysql = await mysqlTestDatabase();
+afterAll(async () => {
+  await Promise.all([postgres.drop(), mysql.drop(), rm(directory, { recursive: true, force: true })]);
+});
+
+// Each test starts processes of its own and they share nothing: run them side by side.
+describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
+  it('migrates the SQLite file in DATABASE_URL once when two processes run it at the same time', async () => {
+    const url = `sqlite:${join(directory, 'billing.db')}`;
+
+    const runs = await Promise.all([
+      billkit(['migrate'], { DATABASE_URL: url }),
+      billkit(['migrate'], { DATABASE_URL: url }),
+    ]);
+
+    expect(runs.map((run) => run.code)).toEqual([0, 0]);
+    const outputs = runs.map((run) => run.stdout);
+    expect(outputs.filter((output) => output.includes('Applied 1 migration.'))).toHaveLength(1);
+    expect(
+      outputs.filter((output) => output.includes('The schema is up to date; nothing to do.')),
+    ).toHaveLength(1);
+    const store = storeFromUrl(url);
+    try {
+      expect((await store.migrateWithReport()).migrations.map((migration) => migration.status)).toEqual([
+        'already applied',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.skipIf(postgres.skip !== undefined)(
+    'migrates PostgreSQL with the table prefix it is given',
+    async () => {
+      const run = await billkit(['migrate', '--table-prefix', 'cli_'], { DATABASE_URL: postgres.url });
+
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('0001 mirror tables, webhook inbox and audit log: applied');
+      const store = storeFromUrl(postgres.url, { tablePrefix: 'cli_' });
+      try {
+        expect(await store.customers.list()).toEqual({ items: [], nextCursor: null });
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  it.skipIf(mysql.skip !== undefined)('migrates MySQL / MariaDB given as a mariadb:// URL', async () => {
+    const url = mysql.url.replace(/^mysql:/, 'mariadb:');
+
+    const run = await billkit(['migrate'], { DATABASE_URL: url });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Applied 1 migration.');
+    const store = storeFromUrl(url);
+    try {
+      expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says DATABASE_URL is missing and exits with 2', async () => {
+    const run = await billkit(['migrate'], {});
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('DATABASE_URL is not set.');
+  });
+
+  it('names the schemes it knows when DATABASE_URL has another one', async () => {
+    const run = await billkit(['migrate'], { DATABASE_URL: 'oracle://db.example/billing' });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Use postgres://, mysql://, mariadb://, sqlite:path or a file path.');
+  });
+
+  it('shows the usage for an unknown command', async () => {
+    const run = await billkit(['seed'], { DATABASE_URL: 'sqlite::memory:' });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown command: seed');
+    expect(run.stderr).toContain('Usage: billkit migrate');
+  });
+});

@@ -1,0 +1,89 @@
+// What one SQL dialect must provide to the shared query layer. Each dialect lives in one file of
+// this folder (sqlite.ts, postgres.ts, mysql.ts); the rest of the package asks these flags and
+// hooks instead of testing which database it talks to.
+
+import type { StoreCapabilities, UpsertResult } from '@billkit/core';
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Database, DbBoolean, DbDate } from '../schema.js';
+
+/** A connection or a transaction on one: both run queries the same way. */
+export type Executor = Kysely<Database>;
+
+/** The mirrored tables: each row has a Stripe id (the key) and a watermark. */
+export type MirroredTable =
+  | 'customers'
+  | 'subscriptions'
+  | 'payment_methods'
+  | 'invoices'
+  | 'payments'
+  | 'refunds'
+  | 'disputes';
+
+export interface UpsertSpec {
+  table: MirroredTable;
+  /** The primary key column (the Stripe id). */
+  key: string;
+  /** Every column of the row, in database form. */
+  row: Record<string, unknown>;
+  /** Other columns with a unique constraint (customers' user_id), which the upsert must not take over. */
+  otherUniqueColumns?: string[];
+}
+
+/** SQL types for the columns of the migrations, per dialect. */
+export interface ColumnTypes {
+  /** Ids and other short keys that are indexed and compared byte by byte (Stripe ids, user ids). */
+  id: RawBuilder<unknown>;
+  /** Short indexed words: statuses, currencies, types. */
+  short: RawBuilder<unknown>;
+  /** Free text of any length (names, messages, URLs); never indexed. */
+  text: RawBuilder<unknown>;
+  /** Long text: event payloads, JSON. */
+  longText: RawBuilder<unknown>;
+  bigint: RawBuilder<unknown>;
+  integer: RawBuilder<unknown>;
+  boolean: RawBuilder<unknown>;
+  /** UTC, to the millisecond. */
+  timestamp: RawBuilder<unknown>;
+  /** An increasing, database-assigned bigint primary key (the audit log's append order). */
+  sequenceKey: RawBuilder<unknown>;
+}
+
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres' | 'mysql';
+  readonly capabilities: StoreCapabilities;
+  /** UPDATE ... RETURNING is available. */
+  readonly supportsReturning: boolean;
+  /** CREATE TABLE / INDEX roll back with the transaction around them. */
+  readonly supportsTransactionalDdl: boolean;
+  readonly types: ColumnTypes;
+  /** Appended to CREATE TABLE (engine, charset, collation). */
+  readonly tableOptions: RawBuilder<unknown> | null;
+
+  toDbDate(date: Date): DbDate;
+  fromDbDate(value: DbDate): Date;
+  toDbBoolean(value: boolean): DbBoolean;
+
+  /**
+   * Writes the row unless the stored one has a newer watermark, in one INSERT with the watermark
+   * condition, and says which of the three happened.
+   */
+  upsert(db: Executor, spec: UpsertSpec, inTransaction: boolean): Promise<UpsertResult>;
+  /** Inserts the row; false (and nothing changed) when a row with the same key is there already. */
+  insertIfAbsent(
+    db: Executor,
+    table: 'webhook_events',
+    row: Record<string, unknown>,
+    key: string,
+  ): Promise<boolean>;
+
+  /** When `error` is a unique-constraint violation, what it names (constraint, index or column); else null. */
+  uniqueViolation(error: unknown): string | null;
+  /** A deadlock or serialization failure: the statement (outside a transaction) may be retried as is. */
+  isTransient(error: unknown): boolean;
+
+  /**
+   * Runs `work` while holding the migration lock for `lockName` (advisory lock, GET_LOCK, or an
+   * immediate transaction), so two processes never migrate one database at once.
+   */
+  withMigrationLock<T>(db: Executor, lockName: string, work: (db: Executor) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,4 @@
+import { runStoreConformance } from '@billkit/core/testing';
+import { sqliteStore } from './sqlite.js';
+
+runStoreConformance('sqlite', () => sqliteStore({ filename: ':memory:' }));

@@ -1,0 +1,186 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aCustomer } from '@billkit/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SqlDialect } from '../dialects/dialect.js';
+import { mysqlDialect, mysqlStore } from '../dialects/mysql.js';
+import { postgresDialect, postgresStore } from '../dialects/postgres.js';
+import { sqliteDialect, sqliteStore } from '../dialects/sqlite.js';
+import { mysqlTestDatabase, postgresTestDatabase } from '../dialects/test-databases.js';
+import type { SqlBillingStore } from '../sql-store.js';
+import { runMigrations } from './migrate.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+interface Target {
+  name: string;
+  skip?: string;
+  dialect: SqlDialect;
+  /**
+   * A store on a database that is fresh for `database` (a new SQLite file, or a new table prefix
+   * in the run's PostgreSQL schema / MySQL database); the same `database` and prefix reach the same tables.
+   */
+  store(database: string, prefix?: string): SqlBillingStore;
+}
+
+const sqliteDirectory = await mkdtemp(join(tmpdir(), 'billkit-migrate-'));
+const postgres = await postgresTestDatabase();
+const mysql = await mysqlTestDatabase();
+const postgresPool = postgres.skip === undefined ? postgres.pool() : undefined;
+const mysqlPool = mysql.skip === undefined ? mysql.pool() : undefined;
+afterAll(async () => {
+  await Promise.all([postgres.drop(), mysql.drop(), rm(sqliteDirectory, { recursive: true, force: true })]);
+});
+
+const targets: Target[] = [
+  {
+    name: 'sqlite',
+    dialect: sqliteDialect,
+    store: (database, prefix) =>
+      sqliteStore({
+        filename: join(sqliteDirectory, `${database}.db`),
+        tablePrefix: prefix ?? `${database}_`,
+      }),
+  },
+  {
+    name: 'postgres',
+    skip: postgres.skip,
+    dialect: postgresDialect,
+    store: (database, prefix) =>
+      postgresStore({ pool: postgresPool!, tablePrefix: prefix ?? `${database}_` }),
+  },
+  {
+    name: 'mysql',
+    skip: mysql.skip,
+    dialect: mysqlDialect,
+    store: (database, prefix) => mysqlStore({ pool: mysqlPool!, tablePrefix: prefix ?? `${database}_` }),
+  },
+];
+
+let databases = 0;
+const freshDatabase = () => `m${++databases}`;
+
+async function migrationRows(store: SqlBillingStore) {
+  const rows = await store.db
+    .selectFrom('migrations')
+    .select(['version', 'name'])
+    .orderBy('version')
+    .execute();
+  return rows.map((row) => ({ version: Number(row.version), name: row.name }));
+}
+
+async function using<T>(stores: SqlBillingStore[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
+for (const target of targets) {
+  const suite = target.skip === undefined ? describe : describe.skip;
+  const title =
+    target.skip === undefined
+      ? `${target.name} migrations`
+      : `${target.name} migrations — skipped: ${target.skip}`;
+
+  suite(title, () => {
+    it('creates every table on a fresh database and records each migration', async () => {
+      const store = target.store(freshDatabase());
+      await using([store], async () => {
+        const result = await store.migrateWithReport();
+
+        expect(result.ok).toBe(true);
+        expect(result.migrations.map((migration) => migration.status)).toEqual(
+          MIGRATIONS.map(() => 'applied'),
+        );
+        expect(await migrationRows(store)).toEqual(
+          MIGRATIONS.map(({ version, name }) => ({ version, name })),
+        );
+        const customer = aCustomer();
+        await store.customers.insert(customer);
+        expect(await store.customers.findByUserId(customer.userId)).toEqual(customer);
+        expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+      });
+    });
+
+    it('does nothing when run again, and keeps the rows already stored', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      await using([store], async () => {
+        await store.migrate();
+        const customer = aCustomer();
+        await store.customers.insert(customer);
+
+        const again = await store.migrateWithReport();
+        await store.migrate();
+
+        expect(again.migrations.map((migration) => migration.status)).toEqual(
+          MIGRATIONS.map(() => 'already applied'),
+        );
+        expect(await migrationRows(store)).toHaveLength(MIGRATIONS.length);
+        expect((await store.customers.list()).items).toEqual([customer]);
+      });
+    });
+
+    it('applies each migration once when two stores migrate one database at the same time', async () => {
+      const database = freshDatabase();
+      const first = target.store(database);
+      const second = target.store(database);
+      await using([first, second], async () => {
+        const results = await Promise.all([first.migrateWithReport(), second.migrateWithReport()]);
+
+        expect(results.every((result) => result.ok)).toBe(true);
+        const statuses = results.map((result) => result.migrations[0]?.status).sort();
+        expect(statuses).toEqual(['already applied', 'applied']);
+        expect(await migrationRows(first)).toHaveLength(MIGRATIONS.length);
+      });
+    });
+
+    it('keeps stores with different table prefixes apart in one database', async () => {
+      const database = freshDatabase();
+      const ours = target.store(database, `${database}_ours_`);
+      const theirs = target.store(database, `${database}_theirs_`);
+      await using([ours, theirs], async () => {
+        await Promise.all([ours.migrate(), theirs.migrate()]);
+        const customer = aCustomer();
+
+        await ours.customers.insert(customer);
+        await theirs.customers.insert({ ...customer, name: 'The same ids in other tables' });
+
+        expect(await ours.customers.findByUserId(customer.userId)).toEqual(customer);
+        expect((await theirs.customers.findByUserId(customer.userId))?.name).toBe(
+          'The same ids in other tables',
+        );
+      });
+    });
+
+    it('reports a failing migration, leaves the later ones for the next run, and releases the lock', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      const prefix = `${database}_`;
+      const failing: Migration = {
+        version: 1001,
+        name: 'a migration that fails',
+        up: async ({ db }) => {
+          await db.schema.createTable('no_such_table').addColumn('id', 'integer').execute();
+          throw new Error('the migration broke');
+        },
+      };
+      const later: Migration = { version: 1002, name: 'a later migration', up: async () => {} };
+      await using([store], async () => {
+        const result = await runMigrations(store.db, target.dialect, prefix, [...MIGRATIONS, failing, later]);
+
+        expect(result.ok).toBe(false);
+        expect(result.migrations.slice(-2)).toEqual([
+          { version: 1001, name: 'a migration that fails', status: 'failed', error: 'the migration broke' },
+          { version: 1002, name: 'a later migration', status: 'not run' },
+        ]);
+        expect(await migrationRows(store)).toHaveLength(MIGRATIONS.length);
+        // The lock is free again: a run with the shipped migrations answers at once.
+        expect((await store.migrateWithReport()).ok).toBe(true);
+        await expect(store.migrate()).resolves.toBeUndefined();
+      });
+    });
+  });
+}

@@ -1,0 +1,298 @@
+// The schema's versions, oldest first. Forward only: a released migration is never edited or
+// removed; a change to the schema is a new entry at the end with the next version number.
+
+import type { CreateTableBuilder } from 'kysely';
+import type { ColumnTypes, Executor } from '../dialects/dialect.js';
+
+export interface MigrationContext {
+  db: Executor;
+  types: ColumnTypes;
+  /** The table prefix, for the names of constraints and indexes (tables get it from the plugin). */
+  prefix: string;
+  /** Adds the dialect's table options (engine, charset) to a CREATE TABLE. */
+  finish<T extends string>(builder: CreateTableBuilder<T, any>): CreateTableBuilder<T, any>;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(context: MigrationContext): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'mirror tables, webhook inbox and audit log',
+    up: createMirrorTables,
+  },
+];
+
+async function createMirrorTables({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  const index = (name: string) => schema.createIndex(`${prefix}${name}`);
+
+  await finish(
+    schema
+      .createTable('customers')
+      .addColumn('stripe_customer_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addColumn('email', t.text)
+      .addColumn('name', t.text)
+      .addColumn('address', t.longText)
+      .addColumn('tax_id_type', t.short)
+      .addColumn('tax_id_value', t.text)
+      .addColumn('currency', t.short)
+      .addColumn('balance', t.bigint, (c) => c.notNull())
+      .addColumn('default_payment_method_id', t.id)
+      .addColumn('deleted', t.boolean, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addColumn('version', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}customers_pkey`, ['stripe_customer_id'])
+      .addUniqueConstraint(`${prefix}customers_user_id_key`, ['user_id']),
+  ).execute();
+  await index('customers_created_idx')
+    .on('customers')
+    .columns(['created_at', 'stripe_customer_id'])
+    .execute();
+
+  await finish(
+    schema
+      .createTable('subscriptions')
+      .addColumn('stripe_subscription_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_customer_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('plan_id', t.id)
+      .addColumn('stripe_price_id', t.id, (c) => c.notNull())
+      .addColumn('interval', t.short, (c) => c.notNull())
+      .addColumn('quantity', t.bigint, (c) => c.notNull())
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('current_period_start', t.timestamp, (c) => c.notNull())
+      .addColumn('current_period_end', t.timestamp, (c) => c.notNull())
+      .addColumn('cancel_at_period_end', t.boolean, (c) => c.notNull())
+      .addColumn('cancel_at', t.timestamp)
+      .addColumn('canceled_at', t.timestamp)
+      .addColumn('ended_at', t.timestamp)
+      .addColumn('trial_start', t.timestamp)
+      .addColumn('trial_end', t.timestamp)
+      .addColumn('paused_collection', t.short)
+      .addColumn('past_due_since', t.timestamp)
+      .addColumn('latest_invoice_id', t.id)
+      .addColumn('downgrade_until', t.timestamp)
+      .addColumn('downgrade_from_plan_id', t.id)
+      .addColumn('cancellation_reason', t.text)
+      .addColumn('cancellation_feedback', t.text)
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addColumn('version', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}subscriptions_pkey`, ['stripe_subscription_id']),
+  ).execute();
+  await index('subscriptions_user_idx')
+    .on('subscriptions')
+    .columns(['user_id', 'created_at', 'stripe_subscription_id'])
+    .execute();
+  await index('subscriptions_customer_idx').on('subscriptions').column('stripe_customer_id').execute();
+  await index('subscriptions_created_idx')
+    .on('subscriptions')
+    .columns(['created_at', 'stripe_subscription_id'])
+    .execute();
+  await index('subscriptions_status_idx')
+    .on('subscriptions')
+    .columns(['status', 'current_period_end'])
+    .execute();
+
+  await finish(
+    schema
+      .createTable('payment_methods')
+      .addColumn('stripe_payment_method_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_customer_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addColumn('type', t.short, (c) => c.notNull())
+      .addColumn('brand', t.short)
+      .addColumn('last4', t.short)
+      .addColumn('exp_month', t.integer)
+      .addColumn('exp_year', t.integer)
+      .addColumn('wallet', t.short)
+      .addColumn('is_default', t.boolean, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}payment_methods_pkey`, ['stripe_payment_method_id']),
+  ).execute();
+  await index('payment_methods_customer_idx')
+    .on('payment_methods')
+    .columns(['stripe_customer_id', 'created_at', 'stripe_payment_method_id'])
+    .execute();
+  await index('payment_methods_user_idx').on('payment_methods').column('user_id').execute();
+
+  await finish(
+    schema
+      .createTable('invoices')
+      .addColumn('stripe_invoice_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_customer_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id)
+      .addColumn('stripe_subscription_id', t.id)
+      .addColumn('number', t.short)
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('billing_reason', t.short)
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('subtotal', t.bigint, (c) => c.notNull())
+      .addColumn('tax', t.bigint, (c) => c.notNull())
+      .addColumn('total', t.bigint, (c) => c.notNull())
+      .addColumn('amount_due', t.bigint, (c) => c.notNull())
+      .addColumn('amount_paid', t.bigint, (c) => c.notNull())
+      .addColumn('amount_remaining', t.bigint, (c) => c.notNull())
+      .addColumn('attempt_count', t.integer, (c) => c.notNull())
+      .addColumn('next_payment_attempt', t.timestamp)
+      .addColumn('hosted_invoice_url', t.text)
+      .addColumn('invoice_pdf', t.text)
+      .addColumn('period_start', t.timestamp, (c) => c.notNull())
+      .addColumn('period_end', t.timestamp, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('finalized_at', t.timestamp)
+      .addColumn('paid_at', t.timestamp)
+      .addColumn('voided_at', t.timestamp)
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}invoices_pkey`, ['stripe_invoice_id']),
+  ).execute();
+  await index('invoices_user_idx')
+    .on('invoices')
+    .columns(['user_id', 'created_at', 'stripe_invoice_id'])
+    .execute();
+  await index('invoices_created_idx').on('invoices').columns(['created_at', 'stripe_invoice_id']).execute();
+  await index('invoices_customer_idx').on('invoices').column('stripe_customer_id').execute();
+  await index('invoices_subscription_idx').on('invoices').column('stripe_subscription_id').execute();
+  await index('invoices_status_idx').on('invoices').columns(['status', 'created_at']).execute();
+
+  await finish(
+    schema
+      .createTable('invoice_lines')
+      .addColumn('stripe_invoice_id', t.id, (c) => c.notNull())
+      .addColumn('position', t.integer, (c) => c.notNull())
+      .addColumn('stripe_line_id', t.id, (c) => c.notNull())
+      .addColumn('description', t.text)
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('quantity', t.bigint)
+      .addColumn('proration', t.boolean, (c) => c.notNull())
+      .addColumn('tax', t.bigint, (c) => c.notNull())
+      .addColumn('stripe_price_id', t.id)
+      .addColumn('period_start', t.timestamp, (c) => c.notNull())
+      .addColumn('period_end', t.timestamp, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}invoice_lines_pkey`, ['stripe_invoice_id', 'position']),
+  ).execute();
+  await index('invoice_lines_price_idx').on('invoice_lines').column('stripe_price_id').execute();
+
+  await finish(
+    schema
+      .createTable('payments')
+      .addColumn('stripe_charge_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_payment_intent_id', t.id)
+      .addColumn('stripe_customer_id', t.id)
+      .addColumn('user_id', t.id)
+      .addColumn('stripe_invoice_id', t.id)
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('fee', t.bigint)
+      .addColumn('net', t.bigint)
+      .addColumn('amount_refunded', t.bigint, (c) => c.notNull())
+      .addColumn('refunded', t.boolean, (c) => c.notNull())
+      .addColumn('disputed', t.boolean, (c) => c.notNull())
+      .addColumn('failure_code', t.short)
+      .addColumn('failure_message', t.text)
+      .addColumn('brand', t.short)
+      .addColumn('last4', t.short)
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}payments_pkey`, ['stripe_charge_id']),
+  ).execute();
+  await index('payments_user_idx')
+    .on('payments')
+    .columns(['user_id', 'created_at', 'stripe_charge_id'])
+    .execute();
+  await index('payments_created_idx').on('payments').columns(['created_at', 'stripe_charge_id']).execute();
+  await index('payments_invoice_idx').on('payments').column('stripe_invoice_id').execute();
+  await index('payments_intent_idx').on('payments').column('stripe_payment_intent_id').execute();
+  await index('payments_customer_idx').on('payments').column('stripe_customer_id').execute();
+
+  await finish(
+    schema
+      .createTable('refunds')
+      .addColumn('stripe_refund_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_charge_id', t.id)
+      .addColumn('stripe_customer_id', t.id)
+      .addColumn('user_id', t.id)
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('reason', t.short)
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}refunds_pkey`, ['stripe_refund_id']),
+  ).execute();
+  await index('refunds_charge_idx')
+    .on('refunds')
+    .columns(['stripe_charge_id', 'created_at', 'stripe_refund_id'])
+    .execute();
+  await index('refunds_created_idx').on('refunds').columns(['created_at', 'stripe_refund_id']).execute();
+
+  await finish(
+    schema
+      .createTable('disputes')
+      .addColumn('stripe_dispute_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_charge_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id)
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('reason', t.short, (c) => c.notNull())
+      .addColumn('evidence_due_by', t.timestamp)
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}disputes_pkey`, ['stripe_dispute_id']),
+  ).execute();
+  await index('disputes_created_idx').on('disputes').columns(['created_at', 'stripe_dispute_id']).execute();
+  await index('disputes_charge_idx').on('disputes').column('stripe_charge_id').execute();
+
+  await finish(
+    schema
+      .createTable('webhook_events')
+      .addColumn('event_id', t.id, (c) => c.notNull())
+      .addColumn('type', t.short, (c) => c.notNull())
+      .addColumn('stripe_created', t.timestamp, (c) => c.notNull())
+      .addColumn('payload', t.longText, (c) => c.notNull())
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('attempts', t.integer, (c) => c.notNull())
+      .addColumn('last_error', t.text)
+      .addColumn('note', t.text)
+      .addColumn('received_at', t.timestamp, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addColumn('lease_until', t.timestamp)
+      .addPrimaryKeyConstraint(`${prefix}webhook_events_pkey`, ['event_id']),
+  ).execute();
+  await index('webhook_events_status_idx')
+    .on('webhook_events')
+    .columns(['status', 'received_at', 'event_id'])
+    .execute();
+
+  await finish(
+    schema
+      .createTable('audit_log')
+      .addColumn('seq', t.sequenceKey)
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('at', t.timestamp, (c) => c.notNull())
+      .addColumn('actor', t.id, (c) => c.notNull())
+      .addColumn('action', t.short, (c) => c.notNull())
+      .addColumn('subject_type', t.short, (c) => c.notNull())
+      .addColumn('subject_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id)
+      .addColumn('data', t.longText, (c) => c.notNull())
+      .addUniqueConstraint(`${prefix}audit_log_id_key`, ['id']),
+  ).execute();
+  await index('audit_log_subject_idx').on('audit_log').columns(['subject_id', 'seq']).execute();
+  await index('audit_log_user_idx').on('audit_log').columns(['user_id', 'seq']).execute();
+  await index('audit_log_at_idx').on('audit_log').column('at').execute();
+}

@@ -1,0 +1,134 @@
+// Pages of a list, as the memory store gives them: ordered by (creation time, Stripe id), oldest
+// first unless the port says newest first; a cursor holds the key of a page's last row, so the next
+// page starts right after it even when rows were added in between. Cursors are the memory store's.
+
+import { InvalidInputError, type Page, type PageRequest } from '@billkit/core';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { Database } from './schema.js';
+
+const DEFAULT_PAGE_LIMIT = 100;
+
+/** The keyed lists; a cursor names the list that issued it, and no other list takes it. */
+export type KeyedList =
+  | 'customers'
+  | 'subscriptions'
+  | 'invoices'
+  | 'invoicesOfUser'
+  | 'payments'
+  | 'paymentsOfUser'
+  | 'disputes'
+  | 'failedWebhookEvents';
+
+export interface KeysetPage {
+  list: KeyedList;
+  /** The creation-time column and the id column that order the list. */
+  timeColumn: string;
+  idColumn: string;
+  order: 'oldestFirst' | 'newestFirst';
+}
+
+/**
+ * Runs `query` (already filtered) for one page: orders it by the list's key, starts after the
+ * cursor, reads one row more than the limit to know whether another page follows.
+ */
+export async function keysetPage<Row extends Record<string, unknown>, T>(
+  dialect: SqlDialect,
+  query: SelectQueryBuilder<Database, any, Row>,
+  keyset: KeysetPage,
+  page: PageRequest = {},
+  /** Turns the page's rows into records (all at once, so related rows can be read in one query). */
+  map: (rows: Row[]) => T[] | Promise<T[]>,
+): Promise<Page<T>> {
+  const limit = pageLimit(page.limit);
+  const after = page.after == null ? null : decodeKeyCursor(keyset.list, page.after);
+  const direction = keyset.order === 'oldestFirst' ? 'asc' : 'desc';
+  const comparison = keyset.order === 'oldestFirst' ? '>' : '<';
+  let paged = query as SelectQueryBuilder<Database, any, any>;
+  if (after !== null) {
+    const time = dialect.toDbDate(after.createdAt);
+    paged = paged.where((eb: ExpressionBuilder<Database, any>) =>
+      eb.or([
+        eb(sql.ref(keyset.timeColumn), comparison, time),
+        eb.and([
+          eb(sql.ref(keyset.timeColumn), '=', time),
+          eb(sql.ref(keyset.idColumn), comparison, after.id),
+        ]),
+      ]),
+    );
+  }
+  const rows = (await paged
+    .orderBy(sql.ref(keyset.timeColumn), direction)
+    .orderBy(sql.ref(keyset.idColumn), direction)
+    .limit(limit + 1)
+    .execute()) as Row[];
+  const taken = rows.slice(0, limit);
+  const items = await map(taken);
+  const last = taken.at(-1);
+  const nextCursor =
+    rows.length > limit && last !== undefined
+      ? encodeCursor([
+          keyset.list,
+          dialect.fromDbDate(last[keyset.timeColumn] as Date | string).getTime(),
+          last[keyset.idColumn] as string,
+        ])
+      : null;
+  return { items, nextCursor };
+}
+
+export function pageLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidInputError('A page limit must be a whole number of at least 1.', [
+      { path: 'limit', message: `expected an integer ≥ 1, got ${limit}` },
+    ]);
+  }
+  return limit;
+}
+
+export function encodeCursor(value: unknown[]): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
+}
+
+function decodeCursor(cursor: string): unknown {
+  try {
+    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeKeyCursor(list: KeyedList, cursor: string): { createdAt: Date; id: string } {
+  const value = decodeCursor(cursor);
+  if (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value[0] === list &&
+    typeof value[1] === 'number' &&
+    typeof value[2] === 'string'
+  ) {
+    return { createdAt: new Date(value[1]), id: value[2] };
+  }
+  throw invalidCursor();
+}
+
+/** The audit log's cursor: the append sequence number of a page's last entry. */
+export function decodeAuditCursor(cursor: string): number {
+  const value = decodeCursor(cursor);
+  if (Array.isArray(value) && value.length === 2 && value[0] === 'audit' && Number.isInteger(value[1])) {
+    return value[1] as number;
+  }
+  throw invalidCursor();
+}
+
+function invalidCursor(): InvalidInputError {
+  return new InvalidInputError('This page cursor was not issued by this list.', [
+    { path: 'after', message: 'unknown cursor' },
+  ]);
+}

@@ -1,0 +1,91 @@
+// Customers: one row per host user (the unique user_id) and per Stripe customer (the key).
+
+import type { Address, CustomerRecord, CustomerRepository } from '@billkit/core';
+import type { Selectable } from 'kysely';
+import { parseJson, stringifyJson, toBoolean, toNumber } from '../columns.js';
+import { keysetPage } from '../pages.js';
+import type { CustomersTable } from '../schema.js';
+import { type SqlContext, translateError, upsertRow, writeOnce } from '../sql-context.js';
+
+export function customerRepository(context: SqlContext): CustomerRepository {
+  const { dialect } = context;
+  const toRow = (record: CustomerRecord): CustomersTable => ({
+    stripe_customer_id: record.stripeCustomerId,
+    user_id: record.userId,
+    email: record.email,
+    name: record.name,
+    address: record.address === null ? null : stringifyJson(record.address),
+    tax_id_type: record.taxId?.type ?? null,
+    tax_id_value: record.taxId?.value ?? null,
+    currency: record.currency,
+    balance: record.balance,
+    default_payment_method_id: record.defaultPaymentMethodId,
+    deleted: dialect.toDbBoolean(record.deleted),
+    created_at: dialect.toDbDate(record.createdAt),
+    updated_at: dialect.toDbDate(record.updatedAt),
+    watermark: record.watermark,
+    version: record.version,
+  });
+  const fromRow = (row: Selectable<CustomersTable>): CustomerRecord => ({
+    userId: row.user_id,
+    stripeCustomerId: row.stripe_customer_id,
+    email: row.email,
+    name: row.name,
+    address: row.address === null ? null : parseJson<Address>(row.address),
+    taxId:
+      row.tax_id_type === null || row.tax_id_value === null
+        ? null
+        : { type: row.tax_id_type, value: row.tax_id_value },
+    currency: row.currency,
+    balance: toNumber(row.balance),
+    defaultPaymentMethodId: row.default_payment_method_id,
+    deleted: toBoolean(row.deleted),
+    createdAt: dialect.fromDbDate(row.created_at),
+    updatedAt: dialect.fromDbDate(row.updated_at),
+    watermark: toNumber(row.watermark),
+    version: toNumber(row.version),
+  });
+  const findOne = async (column: 'user_id' | 'stripe_customer_id', value: string) => {
+    const row = await context.db
+      .selectFrom('customers')
+      .selectAll()
+      .where(column, '=', value)
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  };
+  const translated = (error: unknown) => translateError(context, error, 'customers', 'stripe_customer_id');
+
+  return {
+    findByUserId: (userId) => findOne('user_id', userId),
+    findByStripeId: (stripeCustomerId) => findOne('stripe_customer_id', stripeCustomerId),
+    insert: async (record) => {
+      const row = toRow(record);
+      try {
+        await writeOnce(context, (db) => db.insertInto('customers').values(row).execute());
+      } catch (error) {
+        throw translated(error);
+      }
+    },
+    upsert: async (record) => {
+      const row = toRow(record);
+      try {
+        return await upsertRow(context, {
+          table: 'customers',
+          key: 'stripe_customer_id',
+          row: { ...row },
+          otherUniqueColumns: ['user_id'],
+        });
+      } catch (error) {
+        throw translated(error);
+      }
+    },
+    list: (page) =>
+      keysetPage(
+        dialect,
+        context.db.selectFrom('customers').selectAll(),
+        { list: 'customers', timeColumn: 'created_at', idColumn: 'stripe_customer_id', order: 'oldestFirst' },
+        page,
+        (rows) => rows.map(fromRow),
+      ),
+  };
+}
