@@ -102,7 +102,8 @@ async function main(): Promise<void> {
       return throughHandler(payloads, () => handler);
     })(),
   ]);
-  rows.push(['handler, SQLite store', 'n/a: @billkit/store-sql is not in the workspace yet (issue 5)']);
+  // The SQLite and PostgreSQL rows live in @billkit/store-sql's benchmark (it depends on this package, not the reverse).
+  rows.push(['handler, SQLite / PostgreSQL store', 'see `pnpm bench` in packages/store-sql']);
 
   const header = ['scenario', 'events/s', 'p50 ms', 'p99 ms', 'time per event vs baseline'];
   const lines = rows.map(([name, m]) =>
