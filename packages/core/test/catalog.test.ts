@@ -6,8 +6,8 @@ import { clockFromUnixSeconds } from '../src/clock.js';
 import { createBilling } from '../src/create-billing.js';
 import { isBillingError } from '../src/errors/billing-error.js';
 import type { BillingStore } from '../src/store/billing-store.js';
-import { memoryStore } from '../src/store/memory-store.js';
 import { australianGst } from '../src/tax/tax-strategy.js';
+import { testStore } from './test-store.js';
 
 const baseCatalog: CatalogDefinition = {
   currency: 'aud',
@@ -29,7 +29,7 @@ const baseCatalog: CatalogDefinition = {
 function billingFor(
   sim: StripeSim,
   definition: CatalogDefinition = baseCatalog,
-  store: BillingStore = memoryStore(),
+  store: BillingStore = testStore(),
 ) {
   return createBilling({
     stripe: sim.stripe,
@@ -236,7 +236,7 @@ describe('catalog.sync', () => {
 
   it('writes one audit entry per sync, listing what happened', async () => {
     const sim = newSim();
-    const store = memoryStore();
+    const store = testStore();
     const billing = billingFor(sim, baseCatalog, store);
 
     await billing.catalog.sync();

@@ -5,8 +5,8 @@ import { clockFromUnixSeconds } from '../src/clock.js';
 import { createBilling } from '../src/create-billing.js';
 import { isBillingError } from '../src/errors/billing-error.js';
 import type { BillingStore } from '../src/store/billing-store.js';
-import { memoryStore } from '../src/store/memory-store.js';
 import { australianGst } from '../src/tax/tax-strategy.js';
+import { testStore } from './test-store.js';
 
 const catalog = defineCatalog({
   currency: 'aud',
@@ -17,7 +17,7 @@ function newSim() {
   return createStripeSim({ now: new Date('2026-01-15T00:00:00Z') });
 }
 
-function billingFor(sim: StripeSim, store: BillingStore = memoryStore()) {
+function billingFor(sim: StripeSim, store: BillingStore = testStore()) {
   return createBilling({
     stripe: sim.stripe,
     store,
@@ -95,7 +95,7 @@ describe('customers.ensure', () => {
 
   it('gives one customer to a user whose second server read the store before the first one saved', async () => {
     const sim = newSim();
-    const store = memoryStore();
+    const store = testStore();
     let release!: () => void;
     const firstServerDone = new Promise<void>((resolve) => {
       release = resolve;
@@ -118,7 +118,7 @@ describe('customers.ensure', () => {
   // first with 409 while it runs, and the client retries into the saved answer.
   it('gives one customer to a user signing in through two servers at once', async () => {
     const sim = newSim();
-    const store = memoryStore();
+    const store = testStore();
     const first = billingFor(sim, store);
     const second = billingFor(sim, store);
 

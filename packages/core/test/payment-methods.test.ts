@@ -11,9 +11,9 @@ import { silentLogger } from '../src/logger.js';
 import { nullNotifier } from '../src/notifications/notifier.js';
 import { attachAndMakeDefault } from '../src/payment-methods/payment-methods.js';
 import { resolvePolicies } from '../src/policies/policies.js';
-import { memoryStore } from '../src/store/memory-store.js';
 import { createStripeGateway } from '../src/stripe-gateway/stripe-gateway.js';
 import { australianGst } from '../src/tax/tax-strategy.js';
+import { testStore } from './test-store.js';
 
 const catalog = defineCatalog({
   currency: 'aud',
@@ -27,7 +27,7 @@ function newSim() {
 function billingFor(sim: StripeSim) {
   return createBilling({
     stripe: sim.stripe,
-    store: memoryStore(),
+    store: testStore(),
     catalog,
     tax: australianGst({ abn: '12 345 678 901' }),
     clock: clockFromUnixSeconds(() => sim.clock.now()),
@@ -337,7 +337,7 @@ describe('attachAndMakeDefault', () => {
     const gateway = createStripeGateway(sim.stripe, silentLogger());
     const ctx: BillingContext = {
       gateway,
-      store: memoryStore(),
+      store: testStore(),
       catalog,
       prices: createPriceResolver(gateway),
       tax: australianGst({ abn: '12 345 678 901' }),

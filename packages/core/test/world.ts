@@ -10,8 +10,8 @@ import { createBilling } from '../src/create-billing.js';
 import { memoryNotifier, type Notification } from '../src/notifications/notifier.js';
 import type { PoliciesInput } from '../src/policies/policies.js';
 import type { BillingStore } from '../src/store/billing-store.js';
-import { memoryStore } from '../src/store/memory-store.js';
 import { australianGst } from '../src/tax/tax-strategy.js';
+import { testStore } from './test-store.js';
 
 export const JAN_15 = new Date('2026-01-15T00:00:00Z');
 export const DAY = 86_400;
@@ -55,7 +55,7 @@ export async function givenEngine(
   options: { policies?: PoliciesInput; store?: BillingStore; sim?: StripeSim } = {},
 ): Promise<World> {
   const sim = options.sim ?? createStripeSim({ now: JAN_15 });
-  const store = options.store ?? memoryStore();
+  const store = options.store ?? testStore();
   const notifier = memoryNotifier();
   const billing = createBilling({
     stripe: sim.stripe,
