@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeFromUrl } from './database-url.js';
 import { mysqlTestDatabase, postgresTestDatabase } from './dialects/test-databases.js';
+import { MIGRATIONS } from './migrations/migrations.js';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+/** What a fresh install reports: every shipped migration applied. */
+const appliedAll = `Applied ${MIGRATIONS.length} migration${MIGRATIONS.length === 1 ? '' : 's'}.`;
 
 /** Runs `billkit <args>` in a process of its own, as a host's deploy script would. */
 function billkit(args: string[], env: Record<string, string | undefined>) {
@@ -43,15 +46,15 @@ describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
 
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
     const outputs = runs.map((run) => run.stdout);
-    expect(outputs.filter((output) => output.includes('Applied 1 migration.'))).toHaveLength(1);
+    expect(outputs.filter((output) => output.includes(appliedAll))).toHaveLength(1);
     expect(
       outputs.filter((output) => output.includes('The schema is up to date; nothing to do.')),
     ).toHaveLength(1);
     const store = storeFromUrl(url);
     try {
-      expect((await store.migrateWithReport()).migrations.map((migration) => migration.status)).toEqual([
-        'already applied',
-      ]);
+      expect((await store.migrateWithReport()).migrations.map((migration) => migration.status)).toEqual(
+        MIGRATIONS.map(() => 'already applied'),
+      );
     } finally {
       await store.close();
     }
@@ -65,9 +68,11 @@ describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('0001 mirror tables, webhook inbox and audit log: applied');
+      expect(run.stdout).toContain('0002 credits and notification outbox: applied');
       const store = storeFromUrl(postgres.url, { tablePrefix: 'cli_' });
       try {
         expect(await store.customers.list()).toEqual({ items: [], nextCursor: null });
+        expect(await store.credits.listByUserId('user_nobody')).toEqual({ items: [], nextCursor: null });
       } finally {
         await store.close();
       }
@@ -80,10 +85,11 @@ describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
     const run = await billkit(['migrate'], { DATABASE_URL: url });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Applied 1 migration.');
+    expect(run.stdout).toContain(appliedAll);
     const store = storeFromUrl(url);
     try {
       expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+      expect(await store.outbox.list()).toEqual({ items: [], nextCursor: null });
     } finally {
       await store.close();
     }

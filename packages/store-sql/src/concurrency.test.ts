@@ -2,7 +2,14 @@
 // balancer: each store has its own connection pool.
 
 import { type BillingStore, UniqueViolationError } from '@billkit/core';
-import { aCustomer, anAuditEntry, anInvoice, aSubscription, aWebhookEvent } from '@billkit/core/testing';
+import {
+  aCustomer,
+  anAuditEntry,
+  anInvoice,
+  anOutboxMessage,
+  aSubscription,
+  aWebhookEvent,
+} from '@billkit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlStore } from './dialects/mysql.js';
 import { postgresStore } from './dialects/postgres.js';
@@ -98,6 +105,49 @@ for (const target of targets) {
         const stored = await copy(3).webhookEvents.get(event.eventId);
         expect(stored).toMatchObject({ status: 'applied', attempts: 1, leaseUntil: null });
         expect((await copy(4).audit.list({ subjectId: event.eventId })).items).toHaveLength(1);
+      });
+
+      it(`enqueues a notification once when ${ATTEMPTS} copies enqueue its key at once`, async () => {
+        const key = anOutboxMessage().key;
+        // Due only in 2100: the other tests' senders leave it alone.
+        const availableAt = new Date('2100-01-01T00:00:00.000Z');
+        const results = await Promise.all(
+          Array.from({ length: ATTEMPTS }, (_, index) =>
+            copy(index).outbox.enqueue(anOutboxMessage({ key, availableAt })),
+          ),
+        );
+
+        expect(results.filter((result) => result === 'enqueued')).toHaveLength(1);
+        expect(results.filter((result) => result === 'duplicate')).toHaveLength(ATTEMPTS - 1);
+      });
+
+      it(`sends each of 40 notifications once when ${COPIES} copies drain the outbox at once`, async () => {
+        const messages = Array.from({ length: 40 }, () => anOutboxMessage());
+        for (const message of messages) await copy(0).outbox.enqueue(message);
+        const now = new Date('2025-01-01T00:00:01.000Z');
+        const at = { now, leaseUntil: new Date(now.getTime() + 30_000), limit: 3 };
+
+        const sentByCopy = await Promise.all(
+          copies.map(async (store) => {
+            const sent: string[] = [];
+            for (;;) {
+              const claimed = await store.outbox.claimDue(at);
+              if (claimed.length === 0) return sent;
+              for (const message of claimed) {
+                expect(message.attempts).toBe(1);
+                expect(await store.outbox.markSent(message.id, { at: now, attempt: message.attempts })).toBe(
+                  true,
+                );
+                sent.push(message.id);
+              }
+            }
+          }),
+        );
+
+        const sent = sentByCopy.flat();
+        expect(new Set(sent).size).toBe(sent.length);
+        expect(sent.sort()).toEqual(messages.map((message) => message.id).sort());
+        expect((await copy(1).outbox.list({ status: 'sent', limit: 1000 })).items).toHaveLength(40);
       });
 
       it('leaves nothing behind, for any copy to see, when a transaction throws midway', async () => {

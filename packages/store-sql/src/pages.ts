@@ -18,7 +18,9 @@ export type KeyedList =
   | 'payments'
   | 'paymentsOfUser'
   | 'disputes'
-  | 'failedWebhookEvents';
+  | 'failedWebhookEvents'
+  | 'creditsOfUser'
+  | 'outbox';
 
 export interface KeysetPage {
   list: KeyedList;

@@ -196,6 +196,38 @@ export interface AuditLogTable {
   data: string;
 }
 
+export interface CreditsTable {
+  stripe_balance_transaction_id: string;
+  stripe_customer_id: string;
+  user_id: string | null;
+  amount: DbInteger;
+  currency: string;
+  type: string;
+  description: string | null;
+  stripe_invoice_id: string | null;
+  ending_balance: DbInteger;
+  created_at: DbDate;
+  watermark: DbInteger;
+}
+
+export interface OutboxTable {
+  id: string;
+  /** The dedupe key (unique). */
+  key: string;
+  kind: string;
+  user_id: string;
+  email: string | null;
+  /** JSON text; Dates inside are kept as `{ "$date": ISO }` and revived on read. */
+  data: string;
+  status: string;
+  attempts: DbInteger;
+  last_error: string | null;
+  created_at: DbDate;
+  available_at: DbDate;
+  sent_at: DbDate | null;
+  lease_until: DbDate | null;
+}
+
 export interface MigrationsTable {
   version: DbInteger;
   name: string;
@@ -213,6 +245,8 @@ export interface Database {
   disputes: DisputesTable;
   webhook_events: WebhookEventsTable;
   audit_log: AuditLogTable;
+  credits: CreditsTable;
+  outbox: OutboxTable;
   migrations: MigrationsTable;
 }
 
@@ -229,5 +263,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'disputes',
   'webhook_events',
   'audit_log',
+  'credits',
+  'outbox',
   'migrations',
 ];

@@ -6,8 +6,10 @@ import { Kysely, type Dialect as KyselyDialect } from 'kysely';
 import type { Executor, SqlDialect } from './dialects/dialect.js';
 import { type MigrateResult, MigrationError, runMigrations } from './migrations/migrate.js';
 import { auditLog } from './repositories/audit-log.js';
+import { creditRepository } from './repositories/credits.js';
 import { customerRepository } from './repositories/customers.js';
 import { invoiceRepository } from './repositories/invoices.js';
+import { notificationOutbox } from './repositories/outbox.js';
 import { paymentMethodRepository } from './repositories/payment-methods.js';
 import { disputeRepository, paymentRepository, refundRepository } from './repositories/payments.js';
 import { subscriptionRepository } from './repositories/subscriptions.js';
@@ -70,5 +72,7 @@ function createSession(context: SqlContext): StoreSession {
     disputes: disputeRepository(context),
     webhookEvents: webhookEventRepository(context),
     audit: auditLog(context),
+    credits: creditRepository(context),
+    outbox: notificationOutbox(context),
   };
 }

@@ -3,9 +3,12 @@
 
 import type {
   AuditEntry,
+  CreditRecord,
   CustomerRecord,
   DisputeRecord,
   InvoiceRecord,
+  OutboxMessageRecord,
+  OutboxMessageStatus,
   Page,
   PageRequest,
   PaymentMethodRecord,
@@ -133,6 +136,58 @@ export interface WebhookEventRepository {
   listFailed(page?: PageRequest): Promise<Page<WebhookEventRecord>>;
 }
 
+export interface CreditRepository {
+  findByStripeId(stripeBalanceTransactionId: string): Promise<CreditRecord | null>;
+  /** Replaces the row with the same Stripe id unless the stored watermark is newer; inserts it when absent. */
+  upsert(record: CreditRecord): Promise<UpsertResult>;
+  /** A user's balance transactions, newest first (by creation, then the higher Stripe id first). */
+  listByUserId(userId: string, page?: PageRequest): Promise<Page<CreditRecord>>;
+}
+
+/**
+ * The notification outbox: messages are enqueued with the change that causes them (in its
+ * transaction) and sent later by whoever claims them. Race-safety is the point: `enqueue` keeps a
+ * dedupe key at most once however many callers enqueue it at the same moment, `claimDue` never
+ * hands one message to two concurrent callers, and `markSent` / `markFailed` keep only the current
+ * holder's outcome.
+ *
+ * A claim's token is the `attempts` of the message `claimDue` returned: each claim adds one, so a
+ * sender whose lease ran out and was taken over holds an older number than the row, and its
+ * `markSent` or `markFailed` changes nothing.
+ */
+export interface NotificationOutbox {
+  /**
+   * Stores a new message; 'duplicate' (nothing changed) when a message with its `key` (or its id)
+   * is stored already: under concurrency, one enqueue per key answers 'enqueued'.
+   */
+  enqueue(message: OutboxMessageRecord): Promise<'enqueued' | 'duplicate'>;
+  /**
+   * Atomically takes up to `limit` messages that are due: `pending` or `failed` with `availableAt`
+   * at or before `now`, or `sending` whose lease has expired (`leaseUntil` strictly before `now`,
+   * or no lease). Oldest (`createdAt`, then id) first. Sets `sending`,
+   * `leaseUntil`, attempts + 1; changes nothing else. Two concurrent callers never get the same
+   * message. Returns the claimed rows (each one's `attempts` is its token).
+   */
+  claimDue(at: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxMessageRecord[]>;
+  /**
+   * Marks a claimed message `sent` at `at` and releases the lease; attempts are kept. Only while
+   * the row is `sending` with `attempts` equal to `attempt`, checked and written atomically: true
+   * when it changed the row, false (nothing changed) otherwise.
+   */
+  markSent(id: string, outcome: { at: Date; attempt: number }): Promise<boolean>;
+  /**
+   * Marks a claimed message `failed` with its error, releases the lease and makes it due again at
+   * `retryAt` (`availableAt`); attempts are kept (`at`, when it failed, is not stored: the row
+   * has no failure time). The same condition and answer as `markSent`.
+   */
+  markFailed(
+    id: string,
+    failure: { error: string; at: Date; retryAt: Date; attempt: number },
+  ): Promise<boolean>;
+  /** Messages, oldest (`createdAt`, then id) first, optionally only those with one status. */
+  list(query?: PageRequest & { status?: OutboxMessageStatus }): Promise<Page<OutboxMessageRecord>>;
+}
+
 export interface AuditLog {
   /** Appends an entry; entries are never changed or removed. */
   append(entry: AuditEntry): Promise<void>;
@@ -151,6 +206,8 @@ export interface StoreSession {
   readonly disputes: DisputeRepository;
   readonly webhookEvents: WebhookEventRepository;
   readonly audit: AuditLog;
+  readonly credits: CreditRepository;
+  readonly outbox: NotificationOutbox;
 }
 
 export interface StoreCapabilities {

@@ -6,9 +6,11 @@ import { InvalidInputError } from '../errors/billing-error.js';
 import {
   type AuditLog,
   type BillingStore,
+  type CreditRepository,
   type CustomerRepository,
   type DisputeRepository,
   type InvoiceRepository,
+  type NotificationOutbox,
   type PaymentMethodRepository,
   type PaymentRepository,
   type RefundRepository,
@@ -20,9 +22,11 @@ import {
 } from './billing-store.js';
 import type {
   AuditEntry,
+  CreditRecord,
   CustomerRecord,
   DisputeRecord,
   InvoiceRecord,
+  OutboxMessageRecord,
   Page,
   PageRequest,
   PaymentMethodRecord,
@@ -109,6 +113,12 @@ interface RowsOf {
   disputes: DisputeRecord;
   /** By Stripe event id. */
   webhookEvents: WebhookEventRecord;
+  /** By Stripe balance transaction id. */
+  credits: CreditRecord;
+  /** By message id. */
+  outbox: OutboxMessageRecord;
+  /** The unique index on the outbox's dedupe key: key → message id. */
+  outboxIdByKey: string;
 }
 
 type Tables = { [Name in keyof RowsOf]: RowMap<string, RowsOf[Name]> } & { audit: AuditRows };
@@ -129,6 +139,9 @@ function emptyTables(): CommittedTables {
     refunds: new Map(),
     disputes: new Map(),
     webhookEvents: new Map(),
+    credits: new Map(),
+    outbox: new Map(),
+    outboxIdByKey: new Map(),
     audit: { entries, append: (entry) => entries.push(entry) },
   };
 }
@@ -185,6 +198,9 @@ function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
     refunds: new DraftMap(base.refunds),
     disputes: new DraftMap(base.disputes),
     webhookEvents: new DraftMap(base.webhookEvents),
+    credits: new DraftMap(base.credits),
+    outbox: new DraftMap(base.outbox),
+    outboxIdByKey: new DraftMap(base.outboxIdByKey),
   };
   const pendingAudit: AuditEntry[] = [];
   const audit: AuditRows = {
@@ -234,6 +250,8 @@ function createSession(access: TableAccess): StoreSession {
     disputes: disputeRepository(access),
     webhookEvents: webhookEventRepository(access),
     audit: auditLog(access),
+    credits: creditRepository(access),
+    outbox: notificationOutbox(access),
   };
 }
 
@@ -519,6 +537,115 @@ function isClaimable(event: WebhookEventRecord, now: Date): boolean {
   }
 }
 
+function creditRepository({ read, write }: TableAccess): CreditRepository {
+  const sortKey = (credit: CreditRecord): SortKey => ({
+    createdAt: credit.createdAt,
+    id: credit.stripeBalanceTransactionId,
+  });
+  return {
+    findByStripeId: (stripeBalanceTransactionId) =>
+      read((tables) => copyOrNull(tables.credits.get(stripeBalanceTransactionId))),
+    upsert: (record) => {
+      const row = structuredClone(record);
+      return write((tables) => upsertByWatermark(tables.credits, row.stripeBalanceTransactionId, row));
+    },
+    listByUserId: (userId, page) =>
+      read((tables) =>
+        pageOf(
+          'creditsOfUser',
+          [...tables.credits.values()].filter((credit) => credit.userId === userId),
+          page,
+          sortKey,
+          'newestFirst',
+        ),
+      ),
+  };
+}
+
+// The outbox's guarantees (one message per key, one holder per claim, only the holder's outcome
+// kept) come from the write queue, as the inbox's do.
+function notificationOutbox({ read, write }: TableAccess): NotificationOutbox {
+  const sortKey = (message: OutboxMessageRecord): SortKey => ({
+    createdAt: message.createdAt,
+    id: message.id,
+  });
+  /** Ends a claim, only while it is still the latest one. */
+  const finishClaim = (id: string, attempt: number, changes: Partial<OutboxMessageRecord>) =>
+    write((tables) => {
+      const stored = tables.outbox.get(id);
+      if (stored === undefined || stored.status !== 'sending' || stored.attempts !== attempt) return false;
+      tables.outbox.set(id, { ...stored, ...changes, leaseUntil: null });
+      return true;
+    });
+  return {
+    enqueue: (message) => {
+      const row = structuredClone(message);
+      return write((tables) => {
+        if (tables.outboxIdByKey.get(row.key) !== undefined || tables.outbox.get(row.id) !== undefined)
+          return 'duplicate';
+        tables.outbox.set(row.id, row);
+        tables.outboxIdByKey.set(row.key, row.id);
+        return 'enqueued';
+      });
+    },
+    claimDue: (at) => {
+      const { now, leaseUntil, limit } = structuredClone(at);
+      const count = pageLimit(limit);
+      return write((tables) =>
+        [...tables.outbox.values()]
+          .filter((message) => isDue(message, now))
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .slice(0, count)
+          .map((message) => {
+            const claimed: OutboxMessageRecord = {
+              ...message,
+              status: 'sending',
+              leaseUntil,
+              attempts: message.attempts + 1,
+            };
+            tables.outbox.set(message.id, claimed);
+            return structuredClone(claimed);
+          }),
+      );
+    },
+    markSent: (id, outcome) => {
+      const { at, attempt } = structuredClone(outcome);
+      return finishClaim(id, attempt, { status: 'sent', sentAt: at });
+    },
+    markFailed: (id, failure) => {
+      const { error, retryAt, attempt } = structuredClone(failure);
+      return finishClaim(id, attempt, { status: 'failed', lastError: error, availableAt: retryAt });
+    },
+    list: (query = {}) =>
+      read((tables) =>
+        pageOf(
+          'outbox',
+          [...tables.outbox.values()].filter(
+            (message) => query.status === undefined || message.status === query.status,
+          ),
+          query,
+          sortKey,
+        ),
+      ),
+  };
+}
+
+/**
+ * Whether a claim at `now` may take the message: pending or failed and due, or sending with a lease
+ * that ended strictly before `now` (or none).
+ */
+function isDue(message: OutboxMessageRecord, now: Date): boolean {
+  switch (message.status) {
+    case 'pending':
+    case 'failed':
+      return message.availableAt.getTime() <= now.getTime();
+    case 'sending':
+      return message.leaseUntil === null || message.leaseUntil.getTime() < now.getTime();
+    case 'sent':
+      return false;
+  }
+}
+
 function auditLog({ read, write }: TableAccess): AuditLog {
   return {
     append: (entry) => {
@@ -578,7 +705,9 @@ type KeyedList =
   | 'payments'
   | 'paymentsOfUser'
   | 'disputes'
-  | 'failedWebhookEvents';
+  | 'failedWebhookEvents'
+  | 'creditsOfUser'
+  | 'outbox';
 
 interface SortKey {
   createdAt: Date;

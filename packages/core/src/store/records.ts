@@ -243,3 +243,47 @@ export interface WebhookEventRecord {
   /** While `processing`: the claim is someone's until then; after it, another copy may take over. */
   leaseUntil: Date | null;
 }
+
+/**
+ * A customer balance transaction mirrored from Stripe: a credit given (or used up) on the
+ * customer's balance. Amounts follow Stripe's sign: negative is credit to the customer.
+ */
+export interface CreditRecord {
+  stripeBalanceTransactionId: string;
+  stripeCustomerId: string;
+  userId: string | null;
+  /** Minor units; negative is credit to the customer, positive a debit (as Stripe). */
+  amount: number;
+  currency: string;
+  /** Stripe's type: `adjustment`, `applied_to_invoice`, `credit_note`, `invoice_overpaid`, ... */
+  type: string;
+  description: string | null;
+  stripeInvoiceId: string | null;
+  /** The customer's balance after this transaction, minor units. */
+  endingBalance: number;
+  createdAt: Date;
+  watermark: number;
+}
+
+export type OutboxMessageStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A notification waiting to be sent (or sent): written with the change that caused it. */
+export interface OutboxMessageRecord {
+  id: string;
+  /** The dedupe key: a message with one key is enqueued at most once. */
+  key: string;
+  /** What to send, e.g. `payment_failed`, `trial_ending`. */
+  kind: string;
+  userId: string;
+  email: string | null;
+  data: Record<string, unknown>;
+  status: OutboxMessageStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  /** Not claimed before this time (a retry's back-off). */
+  availableAt: Date;
+  sentAt: Date | null;
+  /** While `sending`: the claim is someone's until then; after it, another sender may take over. */
+  leaseUntil: Date | null;
+}

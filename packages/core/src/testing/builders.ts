@@ -3,9 +3,11 @@
 
 import type {
   AuditEntry,
+  CreditRecord,
   CustomerRecord,
   DisputeRecord,
   InvoiceRecord,
+  OutboxMessageRecord,
   PaymentMethodRecord,
   PaymentRecord,
   RefundRecord,
@@ -249,6 +251,46 @@ export function aWebhookEvent(overrides: Partial<WebhookEventRecord> = {}): Webh
     note: null,
     receivedAt: new Date('2025-01-01T00:00:01.000Z'),
     updatedAt: new Date('2025-01-01T00:00:01.000Z'),
+    leaseUntil: null,
+    ...overrides,
+  };
+}
+
+/** A A$5 goodwill credit (an `adjustment`) to a customer's balance, for a customer of its own unless overridden. */
+export function aCredit(overrides: Partial<CreditRecord> = {}): CreditRecord {
+  const suffix = uniqueSuffix();
+  return {
+    stripeBalanceTransactionId: `cbtxn_${suffix}`,
+    stripeCustomerId: `cus_${suffix}`,
+    userId: `user_${suffix}`,
+    amount: -500,
+    currency: 'aud',
+    type: 'adjustment',
+    description: 'Goodwill credit',
+    stripeInvoiceId: null,
+    endingBalance: -500,
+    createdAt: new Date('2025-01-01T00:00:00.000Z'),
+    watermark: 1_735_689_600,
+    ...overrides,
+  };
+}
+
+/** A `payment_failed` notification just enqueued: pending, due at once, never tried. */
+export function anOutboxMessage(overrides: Partial<OutboxMessageRecord> = {}): OutboxMessageRecord {
+  const suffix = uniqueSuffix();
+  return {
+    id: `msg_${suffix}`,
+    key: `payment_failed:in_${suffix}`,
+    kind: 'payment_failed',
+    userId: `user_${suffix}`,
+    email: `${suffix}@example.com`,
+    data: { invoiceId: `in_${suffix}`, amountDue: 1100, currency: 'aud' },
+    status: 'pending',
+    attempts: 0,
+    lastError: null,
+    createdAt: new Date('2025-01-01T00:00:00.000Z'),
+    availableAt: new Date('2025-01-01T00:00:00.000Z'),
+    sentAt: null,
     leaseUntil: null,
     ...overrides,
   };

@@ -2,10 +2,12 @@
 // it is a subpath of its own and never reached from the main entry.
 
 export {
+  aCredit,
   aCustomer,
   aDispute,
   anAuditEntry,
   anInvoice,
+  anOutboxMessage,
   aPayment,
   aPaymentMethod,
   aRefund,

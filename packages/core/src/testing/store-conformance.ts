@@ -10,9 +10,11 @@ import {
 } from '../store/billing-store.js';
 import type {
   AuditEntry,
+  CreditRecord,
   CustomerRecord,
   DisputeRecord,
   InvoiceRecord,
+  OutboxMessageRecord,
   Page,
   PageRequest,
   PaymentMethodRecord,
@@ -22,10 +24,12 @@ import type {
   WebhookEventRecord,
 } from '../store/records.js';
 import {
+  aCredit,
   aCustomer,
   aDispute,
   anAuditEntry,
   anInvoice,
+  anOutboxMessage,
   aPayment,
   aPaymentMethod,
   aRefund,
@@ -100,6 +104,7 @@ function registerSuite(getStore: GetStore): void {
     expect(await store.payments.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.disputes.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+    expect(await store.outbox.list()).toEqual({ items: [], nextCursor: null });
   });
 
   describeCustomers(getStore);
@@ -111,10 +116,13 @@ function registerSuite(getStore: GetStore): void {
   describeRefunds(getStore);
   describeDisputes(getStore);
   describeWebhookInbox(getStore);
+  describeCredits(getStore);
+  describeOutbox(getStore);
   describePages(getStore);
   describeWatermarks(getStore);
   describeTransactions(getStore);
   describeConcurrency(getStore);
+  describeOutboxConcurrency(getStore);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1658,6 +1666,33 @@ const pagedLists = [
     },
     list: (store, page) => store.webhookEvents.listFailed(page),
   } satisfies PagedList<WebhookEventRecord>,
+  {
+    name: 'credits.listByUserId',
+    order: 'newest first',
+    build: (id, createdAt) =>
+      aCredit({ stripeBalanceTransactionId: `cbtxn_page_${id}`, userId: pagedUserId, createdAt }),
+    buildOutsider: (id, createdAt) => aCredit({ stripeBalanceTransactionId: `cbtxn_else_${id}`, createdAt }),
+    idOf: (row) => row.stripeBalanceTransactionId,
+    write: async (store, row) => void (await store.credits.upsert(row)),
+    list: (store, page) => store.credits.listByUserId(pagedUserId, page),
+  } satisfies PagedList<CreditRecord>,
+  {
+    name: 'outbox.list',
+    order: 'oldest first',
+    build: (id, createdAt) => anOutboxMessage({ id: `msg_page_${id}`, createdAt }),
+    idOf: (row) => row.id,
+    write: async (store, row) => void (await store.outbox.enqueue(row)),
+    list: (store, page) => store.outbox.list(page),
+  } satisfies PagedList<OutboxMessageRecord>,
+  {
+    name: 'outbox.list by status',
+    order: 'oldest first',
+    build: (id, createdAt) => anOutboxMessage({ id: `msg_page_${id}`, status: 'failed', createdAt }),
+    buildOutsider: (id, createdAt) => anOutboxMessage({ id: `msg_else_${id}`, createdAt }),
+    idOf: (row) => row.id,
+    write: async (store, row) => void (await store.outbox.enqueue(row)),
+    list: (store, page) => store.outbox.list({ ...page, status: 'failed' }),
+  } satisfies PagedList<OutboxMessageRecord>,
 ];
 
 function describePages(getStore: GetStore): void {
@@ -1821,6 +1856,19 @@ const refundRows: MirroredRow<RefundRecord> = {
   find: (session, row) => session.refunds.findByStripeId(row.stripeRefundId),
 };
 
+const creditRows: MirroredRow<CreditRecord> = {
+  entity: 'credits',
+  build: (watermark) => aCredit({ watermark, description: 'Before' }),
+  changed: (row, watermark) => ({
+    ...row,
+    watermark,
+    description: `After at ${watermark}`,
+    endingBalance: -watermark,
+  }),
+  upsert: (session, row) => session.credits.upsert(row),
+  find: (session, row) => session.credits.findByStripeId(row.stripeBalanceTransactionId),
+};
+
 const disputeRows: MirroredRow<DisputeRecord> = {
   entity: 'disputes',
   build: (watermark) => aDispute({ watermark, status: 'needs_response' }),
@@ -1838,6 +1886,7 @@ function describeWatermarks(getStore: GetStore): void {
     describeWatermarksOf(getStore, paymentRows);
     describeWatermarksOf(getStore, refundRows);
     describeWatermarksOf(getStore, disputeRows);
+    describeWatermarksOf(getStore, creditRows);
   });
 }
 
@@ -2475,4 +2524,456 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 /** Lets work that another caller has started run: a turn of the event loop, not a sleep. */
 function aTurnOfTheEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credits (customer balance transactions)
+
+function describeCredits(getStore: GetStore): void {
+  describe('credits', () => {
+    it('inserts a credit on first upsert and finds it by Stripe balance transaction id', async () => {
+      const store = getStore();
+      const credit = aCredit();
+
+      expect(await store.credits.upsert(credit)).toBe('inserted');
+      expect(await store.credits.findByStripeId(credit.stripeBalanceTransactionId)).toEqual(credit);
+    });
+
+    it('answers null for a credit that is not stored', async () => {
+      const store = getStore();
+      expect(await store.credits.findByStripeId('cbtxn_nobody')).toBeNull();
+    });
+
+    it('keeps every field exactly: a credit applied to an invoice, amounts beyond 32 bits, unicode', async () => {
+      const store = getStore();
+      const credit = aCredit({
+        amount: 9_007_199_254,
+        endingBalance: -12_345_678_901,
+        type: 'applied_to_invoice',
+        description: 'Crédit appliqué — 🎁',
+        stripeInvoiceId: 'in_applied',
+        createdAt: new Date('2025-03-04T05:06:07.089Z'),
+      });
+      await store.credits.upsert(credit);
+
+      expect(await store.credits.findByStripeId(credit.stripeBalanceTransactionId)).toEqual(credit);
+    });
+
+    it('keeps null fields null', async () => {
+      const store = getStore();
+      const credit = aCredit({ userId: null, description: null, stripeInvoiceId: null });
+      await store.credits.upsert(credit);
+
+      expect(await store.credits.findByStripeId(credit.stripeBalanceTransactionId)).toEqual(credit);
+    });
+
+    it("lists a user's credits newest first, the higher Stripe id first when made at the same moment, and no one else's", async () => {
+      const store = getStore();
+      const userId = 'user_credits';
+      const at = (iso: string) => new Date(iso);
+      const oldest = aCredit({
+        userId,
+        stripeBalanceTransactionId: 'cbtxn_a',
+        createdAt: at('2025-01-01T00:00:00.000Z'),
+      });
+      const tiedLow = aCredit({
+        userId,
+        stripeBalanceTransactionId: 'cbtxn_b',
+        createdAt: at('2025-02-01T00:00:00.000Z'),
+      });
+      const tiedHigh = aCredit({
+        userId,
+        stripeBalanceTransactionId: 'cbtxn_c',
+        createdAt: at('2025-02-01T00:00:00.000Z'),
+      });
+      const newest = aCredit({
+        userId,
+        stripeBalanceTransactionId: 'cbtxn_d',
+        createdAt: at('2025-03-01T00:00:00.000Z'),
+      });
+      const someoneElse = aCredit({ createdAt: at('2025-02-15T00:00:00.000Z') });
+      for (const credit of [tiedLow, newest, someoneElse, oldest, tiedHigh])
+        await store.credits.upsert(credit);
+
+      expect(await store.credits.listByUserId(userId)).toEqual({
+        items: [newest, tiedHigh, tiedLow, oldest],
+        nextCursor: null,
+      });
+      expect(await store.credits.listByUserId('user_nobody')).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('gives callers copies: changing a credit after writing or reading it leaves the store as it was', async () => {
+      const store = getStore();
+      const credit = aCredit();
+      const expected = structuredClone(credit);
+      await store.credits.upsert(credit);
+      credit.amount = 1;
+      credit.createdAt.setUTCFullYear(1999);
+      const read = await store.credits.findByStripeId(expected.stripeBalanceTransactionId);
+      read!.description = 'changed';
+
+      expect(await store.credits.findByStripeId(expected.stripeBalanceTransactionId)).toEqual(expected);
+    });
+
+    it('commits credits written in a transaction, and leaves none behind when it throws', async () => {
+      const store = getStore();
+      const stored = aCredit({ watermark: 100 });
+      await store.credits.upsert(stored);
+      const committed = aCredit();
+      const rolledBack = aCredit();
+
+      await store.transaction(async (tx) => {
+        await tx.credits.upsert(committed);
+        expect(await tx.credits.findByStripeId(committed.stripeBalanceTransactionId)).toEqual(committed);
+      });
+      const failing = store.transaction(async (tx) => {
+        await tx.credits.upsert(rolledBack);
+        await tx.credits.upsert({ ...stored, amount: -1, watermark: 101 });
+        throw new Error('roll back');
+      });
+
+      await expect(failing).rejects.toThrow('roll back');
+      expect(await store.credits.findByStripeId(committed.stripeBalanceTransactionId)).toEqual(committed);
+      expect(await store.credits.findByStripeId(rolledBack.stripeBalanceTransactionId)).toBeNull();
+      expect(await store.credits.findByStripeId(stored.stripeBalanceTransactionId)).toEqual(stored);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notification outbox
+
+async function outboxMessage(store: StoreSession, id: string): Promise<OutboxMessageRecord | undefined> {
+  const all: OutboxMessageRecord[] = [];
+  let after: string | null = null;
+  do {
+    const page: Page<OutboxMessageRecord> = await store.outbox.list({ after });
+    all.push(...page.items);
+    after = page.nextCursor;
+  } while (after !== null);
+  return all.find((message) => message.id === id);
+}
+
+function claimDueAt(now: string, limit = 100, seconds = 30): { now: Date; leaseUntil: Date; limit: number } {
+  return { ...claimAt(now, seconds), limit };
+}
+
+function describeOutbox(getStore: GetStore): void {
+  describe('notification outbox', () => {
+    it('enqueues a message once and lists it with every field as enqueued: nested data with dates, unicode', async () => {
+      const store = getStore();
+      const message = anOutboxMessage({
+        data: {
+          invoice: { id: 'in_1', amountDue: 12_345_678_901, lines: ['Pro — 月額', '🎁'] },
+          dueAt: new Date('2025-02-03T04:05:06.789Z'),
+          none: null,
+        },
+        createdAt: new Date('2025-01-01T00:00:00.123Z'),
+        availableAt: new Date('2025-01-01T00:05:00.456Z'),
+      });
+
+      expect(await store.outbox.enqueue(message)).toBe('enqueued');
+      expect(await store.outbox.list()).toEqual({ items: [message], nextCursor: null });
+    });
+
+    it('keeps a message in a later state: sent, with an error from an earlier attempt and a lease', async () => {
+      const store = getStore();
+      const message = anOutboxMessage({
+        email: null,
+        status: 'sent',
+        attempts: 3,
+        lastError: 'SMTP 451',
+        sentAt: new Date('2025-01-02T00:00:00.001Z'),
+        leaseUntil: new Date('2025-01-02T00:00:30.000Z'),
+      });
+      await store.outbox.enqueue(message);
+
+      expect(await outboxMessage(store, message.id)).toEqual(message);
+    });
+
+    it('answers duplicate for a key already enqueued, or an id already stored, and changes nothing', async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      await store.outbox.enqueue(message);
+
+      expect(await store.outbox.enqueue(anOutboxMessage({ key: message.key, kind: 'other' }))).toBe(
+        'duplicate',
+      );
+      expect(await store.outbox.enqueue(anOutboxMessage({ id: message.id }))).toBe('duplicate');
+      expect(await store.outbox.list()).toEqual({ items: [message], nextCursor: null });
+    });
+
+    it('lists messages oldest first, then by id, optionally only those with one status', async () => {
+      const store = getStore();
+      const at = (iso: string) => new Date(iso);
+      const first = anOutboxMessage({ id: 'msg_a', createdAt: at('2025-01-01T00:00:00.000Z') });
+      const tiedLow = anOutboxMessage({
+        id: 'msg_b',
+        createdAt: at('2025-01-02T00:00:00.000Z'),
+        status: 'sent',
+      });
+      const tiedHigh = anOutboxMessage({ id: 'msg_c', createdAt: at('2025-01-02T00:00:00.000Z') });
+      const last = anOutboxMessage({
+        id: 'msg_d',
+        createdAt: at('2025-01-03T00:00:00.000Z'),
+        status: 'failed',
+      });
+      for (const message of [last, tiedHigh, first, tiedLow]) await store.outbox.enqueue(message);
+
+      expect((await store.outbox.list()).items).toEqual([first, tiedLow, tiedHigh, last]);
+      expect((await store.outbox.list({ status: 'pending' })).items).toEqual([first, tiedHigh]);
+      expect((await store.outbox.list({ status: 'failed' })).items).toEqual([last]);
+      expect((await store.outbox.list({ status: 'sending' })).items).toEqual([]);
+    });
+
+    it('claims due messages: sending, leased until the given time, one more attempt, nothing else changed', async () => {
+      const store = getStore();
+      const message = anOutboxMessage({ attempts: 2, status: 'failed', lastError: 'earlier' });
+      await store.outbox.enqueue(message);
+      const at = claimDueAt('2025-01-01T00:00:02.000Z');
+
+      const claimed = await store.outbox.claimDue(at);
+
+      const expected = { ...message, status: 'sending', leaseUntil: at.leaseUntil, attempts: 3 };
+      expect(claimed).toEqual([expected]);
+      expect(await outboxMessage(store, message.id)).toEqual(expected);
+    });
+
+    it('claims only what is due: not before availableAt (due exactly at it), never sent messages, never held leases', async () => {
+      const store = getStore();
+      const now = '2025-01-01T00:10:00.000Z';
+      const at = (iso: string) => new Date(iso);
+      const dueEarlier = anOutboxMessage({ availableAt: at('2025-01-01T00:00:00.000Z') });
+      const dueNow = anOutboxMessage({ availableAt: at(now) });
+      const notYet = anOutboxMessage({ availableAt: at('2025-01-01T00:10:00.001Z') });
+      const failedNotYet = anOutboxMessage({ status: 'failed', availableAt: at('2025-01-01T00:20:00.000Z') });
+      const sent = anOutboxMessage({ status: 'sent', sentAt: at('2025-01-01T00:01:00.000Z') });
+      const leaseEndsNow = anOutboxMessage({ status: 'sending', attempts: 1, leaseUntil: at(now) });
+      const leaseEnded = anOutboxMessage({
+        status: 'sending',
+        attempts: 1,
+        leaseUntil: at('2025-01-01T00:09:59.999Z'),
+      });
+      for (const message of [dueEarlier, dueNow, notYet, failedNotYet, sent, leaseEndsNow, leaseEnded]) {
+        await store.outbox.enqueue(message);
+      }
+
+      const claimed = await store.outbox.claimDue(claimDueAt(now));
+
+      expect(claimed.map((message) => message.id).sort()).toEqual(
+        [dueEarlier.id, dueNow.id, leaseEnded.id].sort(),
+      );
+      expect(claimed.find((message) => message.id === leaseEnded.id)?.attempts).toBe(2);
+      expect(await outboxMessage(store, notYet.id)).toEqual(notYet);
+      expect(await outboxMessage(store, failedNotYet.id)).toEqual(failedNotYet);
+      expect(await outboxMessage(store, sent.id)).toEqual(sent);
+      expect(await outboxMessage(store, leaseEndsNow.id)).toEqual(leaseEndsNow);
+      expect(await store.outbox.claimDue(claimDueAt(now))).toEqual([]);
+    });
+
+    it('claims at most limit messages, the oldest first', async () => {
+      const store = getStore();
+      const start = Date.parse('2025-01-01T00:00:00.000Z');
+      const messages = [3, 0, 4, 1, 2].map((position) =>
+        anOutboxMessage({ id: `msg_${position}`, createdAt: new Date(start + position * 1000) }),
+      );
+      for (const message of messages) await store.outbox.enqueue(message);
+
+      const first = await store.outbox.claimDue(claimDueAt('2025-01-01T01:00:00.000Z', 2));
+      const second = await store.outbox.claimDue(claimDueAt('2025-01-01T01:00:00.000Z', 2));
+      const third = await store.outbox.claimDue(claimDueAt('2025-01-01T01:00:00.000Z', 2));
+
+      expect(first.map((message) => message.id)).toEqual(['msg_0', 'msg_1']);
+      expect(second.map((message) => message.id)).toEqual(['msg_2', 'msg_3']);
+      expect(third.map((message) => message.id)).toEqual(['msg_4']);
+    });
+
+    it('lets another sender take over a message whose lease ended before now, as a second attempt', async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      await store.outbox.enqueue(message);
+      await store.outbox.claimDue(claimDueAt('2025-01-01T00:00:00.000Z', 10, 30));
+
+      expect(await store.outbox.claimDue(claimDueAt('2025-01-01T00:00:30.000Z'))).toEqual([]);
+      const later = claimDueAt('2025-01-01T00:00:30.001Z');
+      const taken = await store.outbox.claimDue(later);
+
+      expect(taken).toEqual([{ ...message, status: 'sending', attempts: 2, leaseUntil: later.leaseUntil }]);
+    });
+
+    it('marks a claimed message sent: releases the lease, keeps the attempts, never claims it again', async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      await store.outbox.enqueue(message);
+      const [claimed] = await store.outbox.claimDue(claimDueAt('2025-01-01T00:00:01.000Z'));
+      const sentAt = new Date('2025-01-01T00:00:02.000Z');
+
+      expect(await store.outbox.markSent(message.id, { at: sentAt, attempt: claimed!.attempts })).toBe(true);
+
+      const expected = { ...message, status: 'sent', attempts: 1, sentAt, leaseUntil: null };
+      expect(await outboxMessage(store, message.id)).toEqual(expected);
+      expect(await store.outbox.claimDue(claimDueAt('2030-01-01T00:00:00.000Z'))).toEqual([]);
+      expect(await store.outbox.markSent(message.id, { at: sentAt, attempt: 1 })).toBe(false);
+    });
+
+    it('marks a claimed message failed: keeps the error, releases the lease, due again only at retryAt', async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      await store.outbox.enqueue(message);
+      await store.outbox.claimDue(claimDueAt('2025-01-01T00:00:01.000Z'));
+      const retryAt = new Date('2025-01-01T00:05:00.000Z');
+
+      expect(
+        await store.outbox.markFailed(message.id, {
+          error: 'SMTP 451 — try later',
+          at: new Date('2025-01-01T00:00:02.000Z'),
+          retryAt,
+          attempt: 1,
+        }),
+      ).toBe(true);
+
+      const failed = {
+        ...message,
+        status: 'failed',
+        attempts: 1,
+        lastError: 'SMTP 451 — try later',
+        availableAt: retryAt,
+        leaseUntil: null,
+      };
+      expect(await outboxMessage(store, message.id)).toEqual(failed);
+      expect(await store.outbox.claimDue(claimDueAt('2025-01-01T00:04:59.999Z'))).toEqual([]);
+      const retry = claimDueAt('2025-01-01T00:05:00.000Z');
+      expect(await store.outbox.claimDue(retry)).toEqual([
+        { ...failed, status: 'sending', attempts: 2, leaseUntil: retry.leaseUntil },
+      ]);
+    });
+
+    it("refuses a stale sender's markSent and markFailed once another took the message over, and keeps the holder's outcome", async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      await store.outbox.enqueue(message);
+      await store.outbox.claimDue(claimDueAt('2025-01-01T00:00:00.000Z', 10, 30));
+      const [current] = await store.outbox.claimDue(claimDueAt('2025-01-01T00:01:00.000Z'));
+      const at = new Date('2025-01-01T00:01:01.000Z');
+      const before = await outboxMessage(store, message.id);
+
+      expect(await store.outbox.markSent(message.id, { at, attempt: 1 })).toBe(false);
+      expect(await store.outbox.markFailed(message.id, { error: 'x', at, retryAt: at, attempt: 1 })).toBe(
+        false,
+      );
+      expect(await outboxMessage(store, message.id)).toEqual(before);
+
+      expect(await store.outbox.markSent(message.id, { at, attempt: current!.attempts })).toBe(true);
+      expect(await store.outbox.markFailed(message.id, { error: 'x', at, retryAt: at, attempt: 1 })).toBe(
+        false,
+      );
+      expect((await outboxMessage(store, message.id))?.status).toBe('sent');
+    });
+
+    it('refuses markSent and markFailed on a message that is not sending, or that is not stored', async () => {
+      const store = getStore();
+      const pending = anOutboxMessage();
+      await store.outbox.enqueue(pending);
+      const at = new Date('2025-01-01T00:00:01.000Z');
+
+      expect(await store.outbox.markSent(pending.id, { at, attempt: 0 })).toBe(false);
+      expect(await store.outbox.markFailed(pending.id, { error: 'x', at, retryAt: at, attempt: 0 })).toBe(
+        false,
+      );
+      expect(await store.outbox.markSent('msg_nobody', { at, attempt: 1 })).toBe(false);
+      expect(await store.outbox.markFailed('msg_nobody', { error: 'x', at, retryAt: at, attempt: 1 })).toBe(
+        false,
+      );
+      expect(await outboxMessage(store, pending.id)).toEqual(pending);
+    });
+
+    it('gives callers copies: changing a message or a claimed row leaves the outbox as it was', async () => {
+      const store = getStore();
+      const message = anOutboxMessage();
+      const expected = structuredClone(message);
+      await store.outbox.enqueue(message);
+      message.data.changed = true;
+      message.availableAt.setUTCFullYear(1999);
+      const [listed] = (await store.outbox.list()).items;
+      listed!.data.changed = true;
+
+      expect(await outboxMessage(store, expected.id)).toEqual(expected);
+    });
+
+    it('commits outbox writes in a transaction, and leaves none of them behind when it throws', async () => {
+      const store = getStore();
+      const toClaim = anOutboxMessage({ id: 'msg_1' });
+      const toSend = anOutboxMessage({ id: 'msg_2' });
+      await store.outbox.enqueue(toClaim);
+      await store.outbox.enqueue(toSend);
+      await store.outbox.claimDue({ ...claimDueAt('2025-01-01T00:00:01.000Z'), limit: 1 });
+      const before = (await store.outbox.list()).items;
+      const committed = anOutboxMessage({ id: 'msg_3' });
+      const at = new Date('2025-01-01T00:00:02.000Z');
+
+      const failing = store.transaction(async (tx) => {
+        expect(await tx.outbox.enqueue(anOutboxMessage({ id: 'msg_4' }))).toBe('enqueued');
+        expect(await tx.outbox.markSent(toClaim.id, { at, attempt: 1 })).toBe(true);
+        expect((await tx.outbox.claimDue(claimDueAt('2025-01-01T00:00:02.000Z'))).map((m) => m.id)).toEqual([
+          toSend.id,
+          'msg_4',
+        ]);
+        throw new Error('roll back');
+      });
+      await expect(failing).rejects.toThrow('roll back');
+      expect((await store.outbox.list()).items).toEqual(before);
+
+      await store.transaction(async (tx) => {
+        await tx.outbox.enqueue(committed);
+      });
+      expect((await store.outbox.list()).items).toEqual([...before, committed]);
+    });
+  });
+}
+
+function describeOutboxConcurrency(getStore: GetStore): void {
+  describe('outbox concurrency', () => {
+    it('enqueues a key once when 20 callers enqueue it at once; the others are duplicates', async () => {
+      const store = getStore();
+      const key = anOutboxMessage().key;
+      const copies = Array.from({ length: 20 }, () => anOutboxMessage({ key }));
+
+      const results = await Promise.all(copies.map((copy) => store.outbox.enqueue(copy)));
+
+      expect(results.filter((result) => result === 'enqueued')).toHaveLength(1);
+      expect(results.filter((result) => result === 'duplicate')).toHaveLength(19);
+      expect((await store.outbox.list()).items).toEqual([copies[results.indexOf('enqueued')]]);
+    });
+
+    it('never gives one message to two concurrent claimDue callers: disjoint sets covering all 10', async () => {
+      const store = getStore();
+      const messages = Array.from({ length: 10 }, () => anOutboxMessage());
+      for (const message of messages) await store.outbox.enqueue(message);
+
+      const [first, second] = await Promise.all([
+        store.outbox.claimDue(claimDueAt('2025-01-01T00:00:01.000Z', 10)),
+        store.outbox.claimDue(claimDueAt('2025-01-01T00:00:01.000Z', 10)),
+      ]);
+
+      const ids = [...first!, ...second!].map((message) => message.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.sort()).toEqual(messages.map((message) => message.id).sort());
+      expect([...first!, ...second!].every((message) => message.attempts === 1)).toBe(true);
+    });
+
+    it('never gives one message to two of 4 concurrent claimDue callers taking 3 each', async () => {
+      const store = getStore();
+      const messages = Array.from({ length: 10 }, () => anOutboxMessage());
+      for (const message of messages) await store.outbox.enqueue(message);
+
+      const claims = await Promise.all(
+        Array.from({ length: 4 }, () => store.outbox.claimDue(claimDueAt('2025-01-01T00:00:01.000Z', 3))),
+      );
+
+      const ids = claims.flat().map((message) => message.id);
+      expect(claims.every((claimed) => claimed.length <= 3)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(claims.flat().every((message) => message.attempts === 1)).toBe(true);
+    });
+  });
 }

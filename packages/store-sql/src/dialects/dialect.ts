@@ -3,7 +3,7 @@
 // hooks instead of testing which database it talks to.
 
 import type { StoreCapabilities, UpsertResult } from '@billkit/core';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database, DbBoolean, DbDate } from '../schema.js';
 
 /** A connection or a transaction on one: both run queries the same way. */
@@ -17,7 +17,8 @@ export type MirroredTable =
   | 'invoices'
   | 'payments'
   | 'refunds'
-  | 'disputes';
+  | 'disputes'
+  | 'credits';
 
 export interface UpsertSpec {
   table: MirroredTable;
@@ -68,13 +69,25 @@ export interface SqlDialect {
    * condition, and says which of the three happened.
    */
   upsert(db: Executor, spec: UpsertSpec, inTransaction: boolean): Promise<UpsertResult>;
-  /** Inserts the row; false (and nothing changed) when a row with the same key is there already. */
+  /**
+   * Inserts the row; false (and nothing changed) when a row with the same `key`, or the same value
+   * of any other unique column, is there already.
+   */
   insertIfAbsent(
     db: Executor,
-    table: 'webhook_events',
+    table: 'webhook_events' | 'outbox',
     row: Record<string, unknown>,
     key: string,
   ): Promise<boolean>;
+
+  /**
+   * Makes a SELECT of rows to claim lock them and pass over rows another transaction has locked
+   * (`FOR UPDATE SKIP LOCKED`), or leaves it as it is where the transaction around it already
+   * holds the only write lock (SQLite's BEGIN IMMEDIATE).
+   */
+  lockSkippingLocked<TB extends keyof Database, O>(
+    query: SelectQueryBuilder<Database, TB, O>,
+  ): SelectQueryBuilder<Database, TB, O>;
 
   /** When `error` is a unique-constraint violation, what it names (constraint, index or column); else null. */
   uniqueViolation(error: unknown): string | null;

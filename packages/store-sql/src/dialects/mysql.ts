@@ -29,7 +29,7 @@ export type MysqlStoreOptions = SqlStoreOptions &
   );
 
 /**
- * A BillingStore in MySQL 8 or MariaDB 10.5+ through mysql2 (install `mysql2` 3).
+ * A BillingStore in MySQL 8 or MariaDB 10.6+ (for SKIP LOCKED) through mysql2 (install `mysql2` 3).
  *
  * @example
  * const store = mysqlStore({ uri: process.env.DATABASE_URL! });
@@ -121,6 +121,9 @@ export const mysqlDialect: SqlDialect = {
       throw error;
     }
   },
+
+  // MySQL 8 and MariaDB 10.6+.
+  lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
 
   uniqueViolation: (error) => {
     const { errno, message } = (error ?? {}) as { errno?: unknown; message?: unknown };

@@ -90,14 +90,17 @@ export const postgresDialect: SqlDialect = {
     return row.inserted ? 'inserted' : 'updated';
   },
 
-  insertIfAbsent: async (db, table, row, key) => {
+  // No conflict target: a clash on any unique column (the outbox's id or key) inserts nothing.
+  insertIfAbsent: async (db, table, row) => {
     const result = await db
       .insertInto(table)
       .values(row as never)
-      .onConflict((conflict) => conflict.column(key as never).doNothing())
+      .onConflict((conflict) => conflict.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   },
+
+  lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
 
   uniqueViolation: (error) => {
     const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };

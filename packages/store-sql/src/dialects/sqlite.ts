@@ -109,14 +109,18 @@ export const sqliteDialect: SqlDialect = {
   upsert: (db, spec, inTransaction) =>
     inTransaction ? upsertSerialized(db, spec) : db.transaction().execute((tx) => upsertSerialized(tx, spec)),
 
-  insertIfAbsent: async (db, table, row, key) => {
+  // No conflict target: a clash on any unique column (the outbox's id or key) inserts nothing.
+  insertIfAbsent: async (db, table, row) => {
     const result = await db
       .insertInto(table)
       .values(row as never)
-      .onConflict((conflict) => conflict.column(key as never).doNothing())
+      .onConflict((conflict) => conflict.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   },
+
+  // Claims run in a BEGIN IMMEDIATE transaction: it holds the only write lock, nothing to skip.
+  lockSkippingLocked: (query) => query,
 
   uniqueViolation: (error) => {
     const code = (error as { code?: unknown } | null)?.code;

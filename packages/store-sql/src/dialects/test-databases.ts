@@ -47,7 +47,7 @@ export async function postgresTestDatabase(): Promise<TestDatabase<PostgresPool 
   url.searchParams.set('options', `-c search_path=${schema} -c synchronous_commit=off`);
   const pools: PgPool[] = [];
   const pool = () => {
-    const opened = new pg.Pool({ connectionString: url.toString(), max: 20 });
+    const opened = new pg.Pool({ connectionString: url.toString(), max: 5 });
     opened.on('error', () => {});
     pools.push(opened);
     return opened as PostgresPool & PgPool;
@@ -92,7 +92,7 @@ export async function mysqlTestDatabase(): Promise<TestDatabase<MysqlPromisePool
   const pool = () => {
     const opened = mysql.createPool({
       uri: url.toString(),
-      connectionLimit: 20,
+      connectionLimit: 5,
       timezone: 'Z',
       dateStrings: true,
     });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aCustomer } from '@billkit/core/testing';
+import { aCredit, aCustomer, anOutboxMessage } from '@billkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SqlDialect } from '../dialects/dialect.js';
 import { mysqlDialect, mysqlStore } from '../dialects/mysql.js';
@@ -120,6 +120,31 @@ for (const target of targets) {
         );
         expect(await migrationRows(store)).toHaveLength(MIGRATIONS.length);
         expect((await store.customers.list()).items).toEqual([customer]);
+      });
+    });
+
+    it('upgrades a database at version 1 to credits and the outbox, keeping the rows already stored', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      await using([store], async () => {
+        const prefix = `${database}_`;
+        expect((await runMigrations(store.db, target.dialect, prefix, MIGRATIONS.slice(0, 1))).ok).toBe(true);
+        const customer = aCustomer();
+        await store.customers.insert(customer);
+
+        const upgrade = await store.migrateWithReport();
+
+        expect(upgrade.migrations.map((migration) => migration.status)).toEqual([
+          'already applied',
+          ...MIGRATIONS.slice(1).map(() => 'applied'),
+        ]);
+        expect((await store.customers.list()).items).toEqual([customer]);
+        const credit = aCredit({ userId: customer.userId });
+        await store.credits.upsert(credit);
+        expect((await store.credits.listByUserId(customer.userId)).items).toEqual([credit]);
+        const message = anOutboxMessage({ userId: customer.userId });
+        expect(await store.outbox.enqueue(message)).toBe('enqueued');
+        expect((await store.outbox.list()).items).toEqual([message]);
       });
     });
 

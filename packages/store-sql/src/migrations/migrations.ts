@@ -25,6 +25,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mirror tables, webhook inbox and audit log',
     up: createMirrorTables,
   },
+  {
+    version: 2,
+    name: 'credits and notification outbox',
+    up: createCreditsAndOutbox,
+  },
 ];
 
 async function createMirrorTables({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
@@ -295,4 +300,62 @@ async function createMirrorTables({ db, types: t, prefix, finish }: MigrationCon
   await index('audit_log_subject_idx').on('audit_log').columns(['subject_id', 'seq']).execute();
   await index('audit_log_user_idx').on('audit_log').columns(['user_id', 'seq']).execute();
   await index('audit_log_at_idx').on('audit_log').column('at').execute();
+}
+
+async function createCreditsAndOutbox({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  const index = (name: string) => schema.createIndex(`${prefix}${name}`);
+
+  await finish(
+    schema
+      .createTable('credits')
+      .addColumn('stripe_balance_transaction_id', t.id, (c) => c.notNull())
+      .addColumn('stripe_customer_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id)
+      .addColumn('amount', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('type', t.short, (c) => c.notNull())
+      .addColumn('description', t.text)
+      .addColumn('stripe_invoice_id', t.id)
+      .addColumn('ending_balance', t.bigint, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('watermark', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}credits_pkey`, ['stripe_balance_transaction_id']),
+  ).execute();
+  await index('credits_user_idx')
+    .on('credits')
+    .columns(['user_id', 'created_at', 'stripe_balance_transaction_id'])
+    .execute();
+  await index('credits_created_idx')
+    .on('credits')
+    .columns(['created_at', 'stripe_balance_transaction_id'])
+    .execute();
+  await index('credits_customer_idx').on('credits').column('stripe_customer_id').execute();
+  await index('credits_invoice_idx').on('credits').column('stripe_invoice_id').execute();
+
+  await finish(
+    schema
+      .createTable('outbox')
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('key', t.id, (c) => c.notNull())
+      .addColumn('kind', t.short, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addColumn('email', t.text)
+      .addColumn('data', t.longText, (c) => c.notNull())
+      .addColumn('status', t.short, (c) => c.notNull())
+      .addColumn('attempts', t.integer, (c) => c.notNull())
+      .addColumn('last_error', t.text)
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('available_at', t.timestamp, (c) => c.notNull())
+      .addColumn('sent_at', t.timestamp)
+      .addColumn('lease_until', t.timestamp)
+      .addPrimaryKeyConstraint(`${prefix}outbox_pkey`, ['id'])
+      .addUniqueConstraint(`${prefix}outbox_key_key`, ['key']),
+  ).execute();
+  // claimDue: due pending / failed messages by status and time, and sending ones by lease.
+  await index('outbox_status_available_idx').on('outbox').columns(['status', 'available_at']).execute();
+  await index('outbox_status_lease_idx').on('outbox').columns(['status', 'lease_until']).execute();
+  await index('outbox_created_idx').on('outbox').columns(['created_at', 'id']).execute();
+  await index('outbox_status_created_idx').on('outbox').columns(['status', 'created_at', 'id']).execute();
+  await index('outbox_user_idx').on('outbox').column('user_id').execute();
 }
