@@ -53,6 +53,13 @@ export type {
 } from './store/billing-store.js';
 export { UniqueViolationError } from './store/billing-store.js';
 export { memoryStore } from './store/memory-store.js';
+export {
+  DEFAULT_PAGE_LIMIT,
+  decodeAuditCursor,
+  decodeKeyCursor,
+  encodeCursor,
+  pageLimit,
+} from './store/page-cursor.js';
 export type {
   Address,
   AuditEntry,

@@ -2,12 +2,10 @@
 // first unless the port says newest first; a cursor holds the key of a page's last row, so the next
 // page starts right after it even when rows were added in between. Cursors are the memory store's.
 
-import { InvalidInputError, type Page, type PageRequest } from '@billkit/core';
+import { decodeKeyCursor, encodeCursor, type Page, type PageRequest, pageLimit } from '@billkit/core';
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { SqlDialect } from './dialects/dialect.js';
 import type { Database } from './schema.js';
-
-const DEFAULT_PAGE_LIMIT = 100;
 
 /** The keyed lists; a cursor names the list that issued it, and no other list takes it. */
 export type KeyedList =
@@ -76,61 +74,4 @@ export async function keysetPage<Row extends Record<string, unknown>, T>(
         ])
       : null;
   return { items, nextCursor };
-}
-
-export function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new InvalidInputError('A page limit must be a whole number of at least 1.', [
-      { path: 'limit', message: `expected an integer ≥ 1, got ${limit}` },
-    ]);
-  }
-  return limit;
-}
-
-export function encodeCursor(value: unknown[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replaceAll('=', '');
-}
-
-function decodeCursor(cursor: string): unknown {
-  try {
-    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeKeyCursor(list: KeyedList, cursor: string): { createdAt: Date; id: string } {
-  const value = decodeCursor(cursor);
-  if (
-    Array.isArray(value) &&
-    value.length === 3 &&
-    value[0] === list &&
-    typeof value[1] === 'number' &&
-    typeof value[2] === 'string'
-  ) {
-    return { createdAt: new Date(value[1]), id: value[2] };
-  }
-  throw invalidCursor();
-}
-
-/** The audit log's cursor: the append sequence number of a page's last entry. */
-export function decodeAuditCursor(cursor: string): number {
-  const value = decodeCursor(cursor);
-  if (Array.isArray(value) && value.length === 2 && value[0] === 'audit' && Number.isInteger(value[1])) {
-    return value[1] as number;
-  }
-  throw invalidCursor();
-}
-
-function invalidCursor(): InvalidInputError {
-  return new InvalidInputError('This page cursor was not issued by this list.', [
-    { path: 'after', message: 'unknown cursor' },
-  ]);
 }

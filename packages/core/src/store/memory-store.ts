@@ -2,7 +2,6 @@
 // Writes (inside a transaction or not) run one at a time; a transaction writes to a draft layered
 // over the committed rows and publishes it only when its function resolves.
 
-import { InvalidInputError } from '../errors/billing-error.js';
 import {
   type AuditLog,
   type BillingStore,
@@ -20,6 +19,7 @@ import {
   type UpsertResult,
   type WebhookEventRepository,
 } from './billing-store.js';
+import { decodeAuditCursor, decodeKeyCursor, encodeCursor, pageLimit } from './page-cursor.js';
 import type {
   AuditEntry,
   CreditRecord,
@@ -35,8 +35,6 @@ import type {
   SubscriptionRecord,
   WebhookEventRecord,
 } from './records.js';
-
-const DEFAULT_PAGE_LIMIT = 100;
 
 /**
  * A `BillingStore` that keeps everything in this process's memory; each call makes a new, empty store.
@@ -742,60 +740,4 @@ function pageOf<T>(
       ? encodeCursor([list, last.key.createdAt.getTime(), last.key.id])
       : null;
   return { items: taken.map(({ row }) => structuredClone(row)), nextCursor };
-}
-
-function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new InvalidInputError('A page limit must be a whole number of at least 1.', [
-      { path: 'limit', message: `expected an integer ≥ 1, got ${limit}` },
-    ]);
-  }
-  return limit;
-}
-
-function encodeCursor(value: unknown[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replaceAll('=', '');
-}
-
-function decodeCursor(cursor: string): unknown {
-  try {
-    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeKeyCursor(list: KeyedList, cursor: string): SortKey {
-  const value = decodeCursor(cursor);
-  if (
-    Array.isArray(value) &&
-    value.length === 3 &&
-    value[0] === list &&
-    typeof value[1] === 'number' &&
-    typeof value[2] === 'string'
-  ) {
-    return { createdAt: new Date(value[1]), id: value[2] };
-  }
-  throw invalidCursor();
-}
-
-function decodeAuditCursor(cursor: string): number {
-  const value = decodeCursor(cursor);
-  if (Array.isArray(value) && value.length === 2 && value[0] === 'audit' && Number.isInteger(value[1])) {
-    return value[1] as number;
-  }
-  throw invalidCursor();
-}
-
-function invalidCursor(): InvalidInputError {
-  return new InvalidInputError('This page cursor was not issued by this list.', [
-    { path: 'after', message: 'unknown cursor' },
-  ]);
 }

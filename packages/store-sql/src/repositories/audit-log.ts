@@ -1,8 +1,8 @@
 // The audit log: append-only, listed in append order (a database-assigned sequence number).
 
 import type { AuditEntry, AuditLog } from '@billkit/core';
+import { decodeAuditCursor, encodeCursor, pageLimit } from '@billkit/core';
 import { parseJson, stringifyJson, toNumber } from '../columns.js';
-import { decodeAuditCursor, encodeCursor, pageLimit } from '../pages.js';
 import { type SqlContext, translateError, writeOnce } from '../sql-context.js';
 
 export function auditLog(context: SqlContext): AuditLog {

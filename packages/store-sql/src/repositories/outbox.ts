@@ -4,9 +4,10 @@
 // callers never get one message; `markSent` / `markFailed` are one conditional UPDATE each.
 
 import type { NotificationOutbox, OutboxMessageRecord } from '@billkit/core';
+import { pageLimit } from '@billkit/core';
 import type { ExpressionBuilder, QueryCreator, Selectable } from 'kysely';
 import { dateOrNull, dbDateOrNull, parseJson, stringifyJson, toNumber } from '../columns.js';
-import { keysetPage, pageLimit } from '../pages.js';
+import { keysetPage } from '../pages.js';
 import type { Database, OutboxTable } from '../schema.js';
 import { atomically, type SqlContext, writeOnce } from '../sql-context.js';
 
