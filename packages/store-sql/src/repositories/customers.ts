@@ -1,6 +1,11 @@
 // Customers: one row per host user (the unique user_id) and per Stripe customer (the key).
 
-import type { Address, CustomerRecord, CustomerRepository } from '@billkit/core';
+import {
+  type Address,
+  type CustomerRecord,
+  type CustomerRepository,
+  UniqueViolationError,
+} from '@billkit/core';
 import type { Selectable } from 'kysely';
 import { parseJson, stringifyJson, toBoolean, toNumber } from '../columns.js';
 import { keysetPage } from '../pages.js';
@@ -68,15 +73,31 @@ export function customerRepository(context: SqlContext): CustomerRepository {
     },
     upsert: async (record) => {
       const row = toRow(record);
-      try {
-        return await upsertRow(context, {
+      const attempt = () =>
+        upsertRow(context, {
           table: 'customers',
           key: 'stripe_customer_id',
           row: { ...row },
           otherUniqueColumns: ['user_id'],
         });
+      try {
+        return await attempt();
       } catch (error) {
-        throw translated(error);
+        const failure = translated(error);
+        // Two first upserts of one customer race: the loser can hit the user_id index before the
+        // stripe id it could have updated (PostgreSQL checks unique indexes in its own order). When
+        // the winner's row is that same customer, this is no conflict: upsert again, onto it.
+        if (failure instanceof UniqueViolationError && failure.field === 'user_id') {
+          const winner = await findOne('stripe_customer_id', record.stripeCustomerId).catch(() => null);
+          if (winner?.userId === record.userId) {
+            try {
+              return await attempt();
+            } catch (retryError) {
+              throw translated(retryError);
+            }
+          }
+        }
+        throw failure;
       }
     },
     list: (page) =>
