@@ -4,18 +4,25 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { accessApi } from './access/access.js';
+import { type BrandInput, resolveBrand } from './brand.js';
 import { catalogApi } from './catalog/catalog-sync.js';
 import type { Catalog } from './catalog/define-catalog.js';
 import { createPriceResolver } from './catalog/price-resolver.js';
 import { type Clock, systemClock } from './clock.js';
-import type { BillingContext } from './context.js';
+import type { BillingContext, NotificationSettings } from './context.js';
+import { creditsApi } from './credits/credits.js';
 import { customersApi } from './customers/customers.js';
+import { disputesApi } from './disputes/disputes.js';
 import { parseInput } from './errors/parse-input.js';
+import { attachmentsFor, invoicesApi } from './invoices/invoices.js';
 import { type Logger, silentLogger } from './logger.js';
 import { syncApi } from './mirror/sync.js';
 import { type Notifier, nullNotifier } from './notifications/notifier.js';
+import { notificationsApi, sendAfterCommit } from './notifications/outbox.js';
 import { paymentMethodsApi } from './payment-methods/payment-methods.js';
+import { paymentsApi } from './payments/payments.js';
 import { type PoliciesInput, resolvePolicies } from './policies/policies.js';
+import { refundsApi } from './refunds/refunds.js';
 import type { BillingStore } from './store/billing-store.js';
 import { createStripeGateway } from './stripe-gateway/stripe-gateway.js';
 import { subscriptionsApi } from './subscriptions/subscriptions.js';
@@ -30,8 +37,25 @@ export interface BillingOptions {
   catalog: Catalog;
   /** australianGst({ abn }), stripeTax() or noTax(). @default noTax() */
   tax?: TaxStrategy;
-  /** Where notifications go. @default nullNotifier() */
+  /** Sends notifications from the outbox: emailNotifier(...) from `@billkit/core/email`. @default nullNotifier() */
   notifier?: Notifier;
+  /** The seller on invoices and in emails: name, logo, colours, address, ABN, footer. */
+  brand?: BrandInput;
+  /** Links in emails. */
+  urls?: {
+    /** The host's billing page (the portal); failed-payment emails link here. */
+    portal?: string;
+    /** @default 'https://dashboard.stripe.com' (links to test-mode objects add `/test`) */
+    stripeDashboard?: string;
+  };
+  notifications?: {
+    /** Who hears about disputes. */
+    adminEmails?: string[];
+    /** Send queued notifications right after each change commits. @default true */
+    sendAfterCommit?: boolean;
+    /** Attempts before a message is given up. @default 10 */
+    maxAttempts?: number;
+  };
   /** Grace period, proration defaults. @default { grace: { days: 7 }, proration: { upgrade: 'now', downgrade: 'period_end' } } */
   policies?: PoliciesInput;
   /** Time source. @default systemClock() */
@@ -53,6 +77,14 @@ const optionsSchema = z.object({
     (v) => typeof v === 'object' && v !== null && 'plans' in v,
     'a catalog from defineCatalog',
   ),
+  urls: z.object({ portal: z.url().optional(), stripeDashboard: z.url().optional() }).optional(),
+  notifications: z
+    .object({
+      adminEmails: z.array(z.email()).max(50).optional(),
+      sendAfterCommit: z.boolean().optional(),
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
 });
 
 /** The billing engine. */
@@ -60,6 +92,11 @@ export function createBilling(options: BillingOptions) {
   parseInput(optionsSchema, options, 'createBilling');
   const logger = options.logger ?? silentLogger();
   const gateway = createStripeGateway(options.stripe, logger);
+  const notifications: NotificationSettings = {
+    adminEmails: options.notifications?.adminEmails ?? [],
+    sendAfterCommit: options.notifications?.sendAfterCommit ?? true,
+    maxAttempts: options.notifications?.maxAttempts ?? 10,
+  };
   const ctx: BillingContext = {
     gateway,
     store: options.store,
@@ -67,16 +104,32 @@ export function createBilling(options: BillingOptions) {
     prices: createPriceResolver(gateway),
     tax: options.tax ?? noTax(),
     notifier: options.notifier ?? nullNotifier(),
+    notifications,
+    brand: resolveBrand(options.brand),
+    urls: {
+      portal: options.urls?.portal ?? null,
+      stripeDashboard: options.urls?.stripeDashboard ?? 'https://dashboard.stripe.com',
+    },
     policies: resolvePolicies(options.policies),
     clock: options.clock ?? systemClock(),
     logger,
+    afterCommit: () => afterCommit(),
+    attachmentsFor: (message) => attachments(message),
   };
+  const afterCommit = sendAfterCommit(ctx);
+  const attachments = attachmentsFor(ctx);
   return {
     catalog: catalogApi(ctx),
     customers: customersApi(ctx),
     paymentMethods: paymentMethodsApi(ctx),
     subscriptions: subscriptionsApi(ctx),
     access: accessApi(ctx),
+    payments: paymentsApi(ctx),
+    invoices: invoicesApi(ctx),
+    refunds: refundsApi(ctx),
+    credits: creditsApi(ctx),
+    disputes: disputesApi(ctx),
+    notifications: notificationsApi(ctx),
     sync: syncApi(ctx),
     store: ctx.store,
   };

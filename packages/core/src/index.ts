@@ -2,6 +2,8 @@
 
 export type { AccessDecision, AccessReason } from './access/access.js';
 export { decideAccess } from './access/access.js';
+export type { Brand, BrandInput } from './brand.js';
+export { formatAbn } from './brand.js';
 export type { CatalogSyncItem, CatalogSyncResult, PlanPriceView, PlanView } from './catalog/catalog-sync.js';
 export type {
   Catalog,
@@ -16,6 +18,7 @@ export { clockFromUnixSeconds, systemClock } from './clock.js';
 export { USER_ID_KEY } from './context.js';
 export type { Billing, BillingOptions } from './create-billing.js';
 export { createBilling } from './create-billing.js';
+export type { CreditBalance } from './credits/credits.js';
 export type { AddressInput, EnsureCustomerInput } from './customers/customers.js';
 export type { BillingErrorCode } from './errors/billing-error.js';
 export {
@@ -30,10 +33,19 @@ export { consoleLogger, silentLogger } from './logger.js';
 export type { ApplyResult } from './mirror/apply-event.js';
 export type { Money } from './money.js';
 export { formatMoney, money } from './money.js';
-export type { Notification, Notifier } from './notifications/notifier.js';
+export type {
+  AdminNotificationData,
+  CustomerNotificationData,
+  NotificationDataByKind,
+  NotificationKind,
+} from './notifications/kinds.js';
+export type { Attachment, Notification, Notifier } from './notifications/notifier.js';
 export { memoryNotifier, nullNotifier } from './notifications/notifier.js';
+export type { FlushResult } from './notifications/outbox.js';
 export type { RemovePaymentMethodResult, SetupIntentResult } from './payment-methods/payment-methods.js';
+export type { PaymentStats } from './payments/payments.js';
 export type { Policies, PoliciesInput } from './policies/policies.js';
+export type { RefundInput } from './refunds/refunds.js';
 export type {
   AuditLog,
   BillingStore,

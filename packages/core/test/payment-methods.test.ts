@@ -1,6 +1,7 @@
 import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { resolveBrand } from '../src/brand.js';
 import { defineCatalog } from '../src/catalog/define-catalog.js';
 import { createPriceResolver } from '../src/catalog/price-resolver.js';
 import { clockFromUnixSeconds } from '../src/clock.js';
@@ -342,6 +343,11 @@ describe('attachAndMakeDefault', () => {
       prices: createPriceResolver(gateway),
       tax: australianGst({ abn: '12 345 678 901' }),
       notifier: nullNotifier(),
+      notifications: { adminEmails: [], sendAfterCommit: false, maxAttempts: 10 },
+      brand: resolveBrand(undefined),
+      urls: { portal: null, stripeDashboard: 'https://dashboard.stripe.com' },
+      afterCommit: async () => {},
+      attachmentsFor: async () => [],
       policies: resolvePolicies(undefined),
       clock: clockFromUnixSeconds(() => sim.clock.now()),
       logger: silentLogger(),

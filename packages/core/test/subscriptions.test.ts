@@ -30,9 +30,9 @@ describe('starting a subscription', () => {
       reason: 'active',
       planId: 'pro',
     });
-    expect(world.sent.map((n) => n.kind)).toContain('subscription.started');
+    expect(world.sent.map((n) => n.kind)).toContain('welcome');
     const audit = await world.store.audit.list({ userId: 'user_1' });
-    expect(audit.items.map((e) => e.action)).toContain('subscription.started');
+    expect(audit.items.map((e) => e.action)).toContain('welcome');
   });
 
   it('refuses a declined card with its decline code, and leaves no subscription behind', async () => {

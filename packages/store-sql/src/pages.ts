@@ -2,10 +2,18 @@
 // first unless the port says newest first; a cursor holds the key of a page's last row, so the next
 // page starts right after it even when rows were added in between. Cursors are the memory store's.
 
-import { decodeKeyCursor, encodeCursor, type Page, type PageRequest, pageLimit } from '@billkit/core';
-import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  decodeKeyCursor,
+  encodeCursor,
+  InvalidInputError,
+  type Page,
+  type PageRequest,
+  pageLimit,
+} from '@billkit/core';
+import { type ExpressionBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { toNumber } from './columns.js';
 import type { SqlDialect } from './dialects/dialect.js';
-import type { Database } from './schema.js';
+import type { Database, PaymentMethodsTable } from './schema.js';
 
 /** The keyed lists; a cursor names the list that issued it, and no other list takes it. */
 export type KeyedList =
@@ -15,10 +23,13 @@ export type KeyedList =
   | 'invoicesOfUser'
   | 'payments'
   | 'paymentsOfUser'
+  | 'refunds'
   | 'disputes'
   | 'failedWebhookEvents'
   | 'creditsOfUser'
-  | 'outbox';
+  | 'outbox'
+  /** Ordered by expiry month, whose first instant stands in for the creation time: see `expiringCardsPage`. */
+  | 'paymentMethodsExpiring';
 
 export interface KeysetPage {
   list: KeyedList;
@@ -74,4 +85,76 @@ export async function keysetPage<Row extends Record<string, unknown>, T>(
         ])
       : null;
   return { items, nextCursor };
+}
+
+type PaymentMethodRow = Selectable<PaymentMethodsTable>;
+
+/**
+ * One page of the cards expiring in `through`'s month or before it, ordered by (expiry year, expiry
+ * month, Stripe id). Its cursor is the memory store's: the list's key with the first instant (UTC)
+ * of the expiry month as its time.
+ */
+export async function expiringCardsPage<T>(
+  query: SelectQueryBuilder<Database, 'payment_methods', PaymentMethodRow>,
+  request: { through: { year: number; month: number } } & PageRequest,
+  map: (rows: PaymentMethodRow[]) => T[],
+): Promise<Page<T>> {
+  const { year, month } = checkExpiryMonth(request.through);
+  const limit = pageLimit(request.limit);
+  const after = request.after == null ? null : decodeKeyCursor('paymentMethodsExpiring', request.after);
+  let paged = query
+    .where('type', '=', 'card')
+    .where('exp_year', 'is not', null)
+    .where('exp_month', 'is not', null)
+    .where((eb) =>
+      eb.or([eb('exp_year', '<', year), eb.and([eb('exp_year', '=', year), eb('exp_month', '<=', month)])]),
+    );
+  if (after !== null) {
+    const afterYear = after.createdAt.getUTCFullYear();
+    const afterMonth = after.createdAt.getUTCMonth() + 1;
+    paged = paged.where((eb) =>
+      eb.or([
+        eb('exp_year', '>', afterYear),
+        eb.and([eb('exp_year', '=', afterYear), eb('exp_month', '>', afterMonth)]),
+        eb.and([
+          eb('exp_year', '=', afterYear),
+          eb('exp_month', '=', afterMonth),
+          eb('stripe_payment_method_id', '>', after.id),
+        ]),
+      ]),
+    );
+  }
+  const rows = await paged
+    .orderBy('exp_year', 'asc')
+    .orderBy('exp_month', 'asc')
+    .orderBy('stripe_payment_method_id', 'asc')
+    .limit(limit + 1)
+    .execute();
+  const taken = rows.slice(0, limit);
+  const last = taken.at(-1);
+  const nextCursor =
+    rows.length > limit && last !== undefined
+      ? encodeCursor([
+          'paymentMethodsExpiring',
+          expiryMonthStart(toNumber(last.exp_year!), toNumber(last.exp_month!)).getTime(),
+          last.stripe_payment_method_id,
+        ])
+      : null;
+  return { items: map(taken), nextCursor };
+}
+
+/** `through` as given, when it is a whole year and a month from 1 to 12 (as the memory store checks). */
+function checkExpiryMonth(through: { year: number; month: number }): { year: number; month: number } {
+  const { year, month } = through;
+  if (Number.isInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12) return { year, month };
+  throw new InvalidInputError('An expiry month must be a whole year and a month from 1 to 12.', [
+    { path: 'through', message: `expected { year, month: 1–12 }, got { year: ${year}, month: ${month} }` },
+  ]);
+}
+
+/** The first instant (UTC) of an expiry month: the time in the expiring list's cursor. */
+function expiryMonthStart(year: number, month: number): Date {
+  const start = new Date(0);
+  start.setUTCFullYear(year, month - 1, 1);
+  return start;
 }

@@ -145,12 +145,17 @@ export interface PaymentsTable {
 export interface RefundsTable {
   stripe_refund_id: string;
   stripe_charge_id: string | null;
+  /** Added by migration 3, like `tax`, `actor` and `note`. */
+  stripe_invoice_id: string | null;
   stripe_customer_id: string | null;
   user_id: string | null;
   amount: DbInteger;
   currency: string;
+  tax: DbInteger;
   status: string;
   reason: string | null;
+  actor: string | null;
+  note: string | null;
   created_at: DbDate;
   watermark: DbInteger;
 }
@@ -164,6 +169,9 @@ export interface DisputesTable {
   status: string;
   reason: string;
   evidence_due_by: DbDate | null;
+  /** Added by migration 3, like `closed_at`. */
+  evidence_submission_count: DbInteger;
+  closed_at: DbDate | null;
   created_at: DbDate;
   watermark: DbInteger;
 }

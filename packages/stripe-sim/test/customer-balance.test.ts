@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStripeSim } from '../src/index.js';
+import { givenCatalog, givenCustomer, latestInvoice } from './builders.js';
 import { eventsOfType } from './helpers-payments.js';
 
 describe('customer balance', () => {
@@ -103,5 +104,74 @@ describe('customer balance', () => {
       code: 'resource_missing',
     });
     expect((await sim.stripe.customers.listBalanceTransactions(other.id)).data).toEqual([]);
+  });
+
+  it('a credit sent twice with one idempotency key is recorded once, announced only by customer.updated', async () => {
+    const sim = createStripeSim();
+    const customer = await sim.stripe.customers.create({});
+    const credit = { amount: -500, currency: 'aud', description: 'Sorry', metadata: { ticket: 'T-9' } };
+
+    const first = await sim.stripe.customers.createBalanceTransaction(customer.id, credit, {
+      idempotencyKey: 'credit-T-9',
+    });
+    const retried = await sim.stripe.customers.createBalanceTransaction(customer.id, credit, {
+      idempotencyKey: 'credit-T-9',
+    });
+
+    expect(retried.id).toBe(first.id);
+    expect(first).toMatchObject({ amount: -500, metadata: { ticket: 'T-9' }, ending_balance: -500 });
+    expect(await sim.stripe.customers.retrieve(customer.id)).toMatchObject({ balance: -500 });
+    expect((await sim.stripe.customers.listBalanceTransactions(customer.id)).data).toHaveLength(1);
+    // Stripe has no event type for customer balance transactions: the balance change is customer.updated.
+    const types = sim.webhooks.events().map((e) => e.type);
+    expect(types.filter((t) => t !== 'customer.created')).toEqual(['customer.updated']);
+  });
+});
+
+describe('customer balance on the next invoice', () => {
+  it('a credit lowers what the next invoice asks for, not its total, and is used up', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    await world.stripe.customers.createBalanceTransaction(customer.id, { amount: -500, currency: 'aud' });
+
+    const sub = await world.stripe.subscriptions.create({ customer: customer.id, items: [{ price: world.pro.id }] });
+    const invoice = await latestInvoice(world, sub.id);
+
+    expect(invoice).toMatchObject({
+      status: 'paid',
+      total: 1000,
+      starting_balance: -500,
+      ending_balance: 0,
+      amount_due: 500,
+      amount_paid: 500,
+    });
+    expect(await world.stripe.customers.retrieve(customer.id)).toMatchObject({ balance: 0 });
+    const ledger = await world.stripe.customers.listBalanceTransactions(customer.id);
+    expect(ledger.data.map((t) => [t.type, t.amount, t.ending_balance, t.invoice])).toEqual([
+      ['applied_to_invoice', 500, 0, invoice.id],
+      ['adjustment', -500, -500, null],
+    ]);
+  });
+
+  it('a credit bigger than the invoice pays all of it and the rest stays on the balance', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    await world.stripe.customers.createBalanceTransaction(customer.id, { amount: -1500, currency: 'aud' });
+
+    const sub = await world.stripe.subscriptions.create({ customer: customer.id, items: [{ price: world.pro.id }] });
+    const invoice = await latestInvoice(world, sub.id);
+
+    expect(invoice).toMatchObject({
+      status: 'paid',
+      total: 1000,
+      starting_balance: -1500,
+      ending_balance: -500,
+      amount_due: 0,
+      amount_paid: 0,
+    });
+    expect((await world.stripe.invoicePayments.list({ invoice: invoice.id })).data).toEqual([]);
+    expect(await world.stripe.customers.retrieve(customer.id)).toMatchObject({ balance: -500 });
+    const [applied] = (await world.stripe.customers.listBalanceTransactions(customer.id)).data;
+    expect(applied).toMatchObject({ type: 'applied_to_invoice', amount: 1000, ending_balance: -500 });
   });
 });

@@ -54,6 +54,49 @@ describe('disputes', () => {
     expect(eventsOfType(sim, 'charge.dispute.funds_withdrawn')).toHaveLength(1);
   });
 
+  it('charge.dispute.created already shows the withdrawal, the deadline and no submission yet', async () => {
+    const sim = createStripeSim();
+    const { dispute, chargeId } = await disputedPayment(sim);
+
+    const events = sim.webhooks
+      .events()
+      .filter((e) => e.type.startsWith('charge.dispute.') || e.type === 'charge.updated');
+    expect(events.map((e) => e.type)).toEqual([
+      'charge.dispute.created',
+      'charge.updated',
+      'charge.dispute.funds_withdrawn',
+    ]);
+    const created = events[0]!.data.object as Stripe.Dispute;
+    expect(created).toMatchObject({
+      id: dispute.id,
+      status: 'needs_response',
+      evidence_details: {
+        due_by: created.created + 7 * 86_400,
+        has_evidence: false,
+        submission_count: 0,
+      },
+    });
+    expect(created.balance_transactions).toEqual([
+      expect.objectContaining({ amount: -1000, fee: 2500, net: -3500, reporting_category: 'dispute' }),
+    ]);
+    expect(events[1]!.data.object).toMatchObject({ id: chargeId, disputed: true });
+  });
+
+  it('staged evidence is submitted by a later request with submit=true', async () => {
+    const sim = createStripeSim();
+    const { dispute } = await disputedPayment(sim);
+    await sim.stripe.disputes.update(dispute.id, {
+      evidence: { customer_name: 'Jo Payer' },
+      submit: false,
+    });
+
+    const submitted = await sim.stripe.disputes.update(dispute.id, { submit: true });
+
+    expect(submitted.status).toBe('under_review');
+    expect(submitted.evidence.customer_name).toBe('Jo Payer');
+    expect(submitted.evidence_details).toMatchObject({ has_evidence: true, submission_count: 1 });
+  });
+
   it('evidence staged with submit=false stays editable and the dispute still needs a response', async () => {
     const sim = createStripeSim();
     const { dispute } = await disputedPayment(sim);
@@ -108,7 +151,10 @@ describe('disputes', () => {
     const sim = createStripeSim();
     const { dispute } = await disputedPayment(sim);
 
-    await sim.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'winning_evidence' } });
+    await sim.stripe.disputes.update(dispute.id, {
+      evidence: { uncategorized_text: 'winning_evidence' },
+      submit: true,
+    });
 
     const won = await sim.stripe.disputes.retrieve(dispute.id);
     expect(won.status).toBe('won');
@@ -128,9 +174,12 @@ describe('disputes', () => {
       'charge.dispute.created',
       'charge.dispute.funds_withdrawn',
       'charge.dispute.updated',
-      'charge.dispute.funds_reinstated',
       'charge.dispute.closed',
+      'charge.dispute.funds_reinstated',
     ]);
+    const closed = eventsOfType(sim, 'charge.dispute.closed')[0]!.data.object as Stripe.Dispute;
+    expect(closed.status).toBe('won');
+    expect((await sim.stripe.charges.retrieve(won.charge as string)).disputed).toBe(true);
   });
 
   it("submitting Stripe's losing_evidence test value loses the dispute without reinstating funds", async () => {

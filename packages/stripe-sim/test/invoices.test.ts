@@ -1,7 +1,8 @@
 // One-off invoices through their states: draft → open → paid, void or uncollectible.
 
+import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { givenCatalog, givenCustomer } from './builders.js';
+import { givenCatalog, givenCustomer, type World } from './builders.js';
 
 describe('one-off invoices', () => {
   it('collects an invoice item on a draft, finalizes it with a number and links, and pays it', async () => {
@@ -79,5 +80,171 @@ describe('one-off invoices', () => {
     expect((await world.stripe.invoices.list({ customer: customer.id, status: 'paid' })).data).toHaveLength(
       0,
     );
+  });
+});
+
+describe('invoices.pay', () => {
+  /** An open A$10 one-off invoice (10% GST included) of a customer with a saved Australian card. */
+  async function givenOpenInvoice(): Promise<{ world: World; customer: Stripe.Customer; invoice: Stripe.Invoice }> {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 1000,
+      currency: 'aud',
+      tax_rates: [world.gst.id],
+    });
+    const draft = await world.stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    });
+    const invoice = await world.stripe.invoices.finalizeInvoice(draft.id);
+    return { world, customer, invoice };
+  }
+
+  function typesSince(world: World, count: number): string[] {
+    return world.sim.webhooks
+      .events()
+      .slice(count)
+      .map((e) => e.type);
+  }
+
+  it('pays an open invoice with the given card and sends invoice.paid and invoice.payment_succeeded', async () => {
+    const { world, customer, invoice } = await givenOpenInvoice();
+    const card = await world.stripe.paymentMethods.attach('pm_card_au', { customer: customer.id });
+    const seen = world.sim.webhooks.events().length;
+
+    const paid = await world.stripe.invoices.pay(invoice.id, { payment_method: card.id });
+
+    expect(paid).toMatchObject({ status: 'paid', amount_paid: 1000, amount_remaining: 0, attempt_count: 1 });
+    expect(typesSince(world, seen)).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice_payment.paid',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ]);
+  });
+
+  it('answers a declined card with a 402 card error and leaves the invoice open with the attempt counted', async () => {
+    const { world, customer, invoice } = await givenOpenInvoice();
+    const failing = await world.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+      customer: customer.id,
+    });
+    const seen = world.sim.webhooks.events().length;
+
+    await expect(world.stripe.invoices.pay(invoice.id, { payment_method: failing.id })).rejects.toMatchObject({
+      type: 'StripeCardError',
+      statusCode: 402,
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    });
+
+    expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+      attempted: true,
+    });
+    expect(typesSince(world, seen)).toEqual([
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'invoice.payment_failed',
+    ]);
+    const [failed] = world.sim.webhooks.events().filter((e) => e.type === 'invoice.payment_failed');
+    expect(failed!.data.object).toMatchObject({ id: invoice.id, attempt_count: 1, status: 'open' });
+  });
+
+  it('answers a card that needs 3D Secure with invoice_payment_intent_requires_action, off-session or on', async () => {
+    const { world, customer, invoice } = await givenOpenInvoice();
+    const card = await world.stripe.paymentMethods.attach('pm_card_authenticationRequired', {
+      customer: customer.id,
+    });
+    const requiresAction = {
+      type: 'StripeCardError',
+      statusCode: 402,
+      code: 'invoice_payment_intent_requires_action',
+    };
+    const seen = world.sim.webhooks.events().length;
+
+    await expect(world.stripe.invoices.pay(invoice.id, { payment_method: card.id })).rejects.toMatchObject(
+      requiresAction,
+    );
+    expect(typesSince(world, seen)).toEqual([
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'invoice.payment_failed',
+      'invoice.payment_action_required',
+    ]);
+    await expect(
+      world.stripe.invoices.pay(invoice.id, { payment_method: card.id, off_session: false }),
+    ).rejects.toMatchObject(requiresAction);
+
+    const open = await world.stripe.invoices.retrieve(invoice.id, { expand: ['payments'] });
+    expect(open).toMatchObject({ status: 'open', attempt_count: 2 });
+    const piId = open.payments!.data[0]!.payment.payment_intent as string;
+    expect(await world.stripe.paymentIntents.retrieve(piId)).toMatchObject({ status: 'requires_action' });
+
+    await world.sim.testHelpers.completeThreeDSecure(piId, 'succeed');
+    expect((await world.stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+  });
+
+  it('refuses to pay an invoice that is already paid, with no error code', async () => {
+    const { world, invoice } = await givenOpenInvoice();
+    await world.stripe.invoices.pay(invoice.id);
+
+    const refusal = await world.stripe.invoices.pay(invoice.id).catch((error: unknown) => error);
+
+    expect(refusal).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      message: 'Invoice is already paid',
+    });
+    expect((refusal as { code?: string }).code).toBeUndefined();
+  });
+});
+
+describe('tax on invoices', () => {
+  it('charges no tax to a customer in the US when no tax rate applies', async () => {
+    const world = await givenCatalog();
+    const customer = await world.stripe.customers.create({
+      address: { line1: '1 Market St', city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US' },
+    });
+    await world.stripe.invoiceItems.create({ customer: customer.id, amount: 1000, currency: 'aud' });
+
+    const invoice = await world.stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    });
+
+    expect(invoice).toMatchObject({ subtotal: 1000, total: 1000, total_excluding_tax: 1000, total_taxes: [] });
+    expect(invoice.lines.data[0]!.taxes).toEqual([]);
+  });
+
+  it('takes an inclusive 10% tax out of A$10.00: 91c of tax, A$9.09 excluding tax, A$10.00 total', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 1000,
+      currency: 'aud',
+      tax_rates: [world.gst.id],
+    });
+
+    const invoice = await world.stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    });
+
+    expect(invoice).toMatchObject({ subtotal: 1000, total: 1000, total_excluding_tax: 909, amount_due: 1000 });
+    expect(invoice.lines.data[0]).toMatchObject({ amount: 1000 });
+    expect(invoice.total_taxes).toEqual([
+      expect.objectContaining({
+        amount: 91,
+        taxable_amount: 909,
+        tax_behavior: 'inclusive',
+        tax_rate_details: { tax_rate: world.gst.id },
+      }),
+    ]);
   });
 });

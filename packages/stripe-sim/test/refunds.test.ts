@@ -97,8 +97,32 @@ describe('refunds', () => {
     await sim.stripe.refunds.create({ charge: chargeId });
 
     await expect(sim.stripe.refunds.create({ charge: chargeId })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
       statusCode: 400,
       code: 'charge_already_refunded',
+      message: `Charge ${chargeId} has already been refunded.`,
+    });
+    await expect(sim.stripe.refunds.create({ charge: chargeId, amount: 100 })).rejects.toMatchObject({
+      code: 'charge_already_refunded',
+    });
+  });
+
+  it('a retried refund with the same idempotency key refunds once and answers with the same refund', async () => {
+    const sim = createStripeSim();
+    const { chargeId } = await customerWithPayment(sim);
+    const request = { charge: chargeId, amount: 300, reason: 'requested_by_customer' as const, metadata: { ticket: 'T-1' } };
+
+    const first = await sim.stripe.refunds.create(request, { idempotencyKey: 'refund-T-1' });
+    const retried = await sim.stripe.refunds.create(request, { idempotencyKey: 'refund-T-1' });
+
+    expect(retried.id).toBe(first.id);
+    expect((await sim.stripe.charges.retrieve(chargeId)).amount_refunded).toBe(300);
+    expect((await sim.stripe.refunds.list({ charge: chargeId })).data).toHaveLength(1);
+    expect(eventsOfType(sim, 'refund.created')).toHaveLength(1);
+    expect(eventsOfType(sim, 'charge.refunded')).toHaveLength(1);
+    expect(eventsOfType(sim, 'refund.created')[0]!.data.object).toMatchObject({
+      id: first.id,
+      metadata: { ticket: 'T-1' },
     });
   });
 
@@ -132,7 +156,7 @@ describe('refunds', () => {
     expect(refunded[0]!.data.object).not.toHaveProperty('refunds');
   });
 
-  it('refunds can be listed by payment intent and their metadata updated', async () => {
+  it('refunds can be listed by payment intent, and a metadata update sends refund.updated and charge.refund.updated', async () => {
     const sim = createStripeSim();
     const a = await customerWithPayment(sim);
     const b = await customerWithPayment(sim);
@@ -149,7 +173,12 @@ describe('refunds', () => {
       metadata: { ticket: '', note: 'goodwill' },
     });
     expect(updated.metadata).toEqual({ note: 'goodwill' });
-    expect(eventsOfType(sim, 'refund.updated')).toHaveLength(1);
+    for (const type of ['refund.updated', 'charge.refund.updated']) {
+      const events = eventsOfType(sim, type);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.data.object).toMatchObject({ id: refundA.id, metadata: { note: 'goodwill' } });
+      expect(events[0]!.data.previous_attributes).toEqual({ metadata: { ticket: '1', note: null } });
+    }
     const retrieved = await sim.stripe.refunds.retrieve(refundA.id);
     expect(retrieved.metadata).toEqual({ note: 'goodwill' });
   });

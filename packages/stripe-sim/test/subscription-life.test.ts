@@ -260,7 +260,7 @@ describe('failed renewal', () => {
     return { world, subscription, customer };
   }
 
-  it('goes past_due with a retry scheduled, then recovers when the customer saves a working card', async () => {
+  it('goes past_due with a retry scheduled, and a newly saved default card is charged at that retry, not at once', async () => {
     const { world, subscription, customer } = await givenFailingRenewal();
     const invoice = await latestInvoice(world, subscription.id);
     expect(invoice).toMatchObject({
@@ -275,7 +275,111 @@ describe('failed renewal', () => {
     await world.stripe.customers.update(customer.id, {
       invoice_settings: { default_payment_method: fresh.id },
     });
-    await world.sim.clock.advance({ minutes: 1 });
+    await world.sim.clock.advance({ hours: 12 });
+    expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+      next_payment_attempt: FEB_15 + HOUR + DAY,
+    });
+    expect((await world.stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
+
+    await world.sim.clock.advanceTo(FEB_15 + HOUR + DAY);
+    const paid = await world.stripe.invoices.retrieve(invoice.id);
+    expect(paid).toMatchObject({ status: 'paid', attempt_count: 2 });
+    expect(paid.status_transitions.paid_at).toBe(FEB_15 + HOUR + DAY);
+    expect((await world.stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
+  });
+
+  it('does not retry at once when the subscription gets a new default payment method either', async () => {
+    const { world, subscription, customer } = await givenFailingRenewal();
+    const invoice = await latestInvoice(world, subscription.id);
+    const fresh = await world.stripe.paymentMethods.attach('pm_card_au', { customer: customer.id });
+
+    await world.stripe.subscriptions.update(subscription.id, { default_payment_method: fresh.id });
+    await world.sim.clock.advance({ hours: 1 });
+
+    expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 1 });
+    await world.sim.clock.advanceTo(FEB_15 + HOUR + DAY);
+    expect((await world.stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+  });
+
+  it('sends each failure with its attempt count and the next retry (null on the last), and the failed charge', async () => {
+    const { world, subscription } = await givenFailingRenewal();
+    await world.sim.clock.advance({ days: 20 });
+
+    const firstFailure = FEB_15 + HOUR;
+    const failures = world.received.filter((e) => e.type === 'invoice.payment_failed');
+    expect(
+      failures.map((e) => {
+        const invoice = e.data.object as import('stripe').Stripe.Invoice;
+        return [invoice.attempt_count, invoice.next_payment_attempt];
+      }),
+    ).toEqual([
+      [1, firstFailure + DAY],
+      [2, firstFailure + 3 * DAY],
+      [3, firstFailure + 5 * DAY],
+      [4, firstFailure + 7 * DAY],
+      [5, firstFailure + 9 * DAY],
+      [6, firstFailure + 11 * DAY],
+      [7, firstFailure + 14 * DAY],
+      [8, null],
+    ]);
+    const charges = world.received.filter((e) => e.type === 'charge.failed');
+    expect(charges).toHaveLength(8);
+    for (const event of charges) {
+      expect(event.data.object).toMatchObject({
+        status: 'failed',
+        failure_code: 'card_declined',
+        failure_message: 'Your card was declined.',
+      });
+    }
+    const deleted = world.received.find((e) => e.type === 'customer.subscription.deleted');
+    expect(deleted?.data.object).toMatchObject({
+      id: subscription.id,
+      status: 'canceled',
+      cancellation_details: { reason: 'payment_failed' },
+    });
+    expect(deleted?.created).toBe(firstFailure + 14 * DAY);
+  });
+
+  it('asks for action when a renewal needs 3D Secure off-session, and is paid once the customer authenticates', async () => {
+    const world = await givenCatalog();
+    const { subscription, customer } = await givenActiveSubscriber(world);
+    const card = await world.stripe.paymentMethods.attach('pm_card_authenticationRequired', {
+      customer: customer.id,
+    });
+    await world.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+    await world.sim.clock.advanceTo(FEB_15 + HOUR - 1);
+    const seen = world.sim.webhooks.events().length;
+
+    await world.sim.clock.advance({ hours: 1 });
+
+    const types = world.sim.webhooks
+      .events()
+      .slice(seen)
+      .map((e) => e.type);
+    expect(types).toEqual([
+      'payment_intent.created',
+      'invoice.finalized',
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'invoice.updated',
+      'invoice.payment_failed',
+      'invoice.payment_action_required',
+      'customer.subscription.updated',
+    ]);
+    const invoice = await latestInvoice(world, subscription.id);
+    expect(invoice).toMatchObject({ status: 'open', attempt_count: 1 });
+    expect(invoice.hosted_invoice_url).toMatch(/^https:\/\/.+\/invoices\/in_/);
+    const [payment] = (await world.stripe.invoicePayments.list({ invoice: invoice.id })).data;
+    const piId = payment!.payment.payment_intent as string;
+    expect(await world.stripe.paymentIntents.retrieve(piId)).toMatchObject({
+      status: 'requires_action',
+      last_payment_error: { code: 'authentication_required' },
+    });
+    expect((await world.stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
+
+    await world.sim.testHelpers.completeThreeDSecure(piId, 'succeed');
     expect((await world.stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
     expect((await world.stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
   });

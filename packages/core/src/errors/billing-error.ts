@@ -12,6 +12,10 @@ export type BillingErrorCode =
   | 'already_subscribed'
   | 'card_declined'
   | 'requires_action'
+  | 'invoice_not_found'
+  | 'payment_not_found'
+  | 'dispute_not_found'
+  | 'refund_exceeds_refundable'
   | 'invalid_state'
   | 'stripe_unavailable'
   | 'stripe_error';

@@ -7,11 +7,14 @@ import type Stripe from 'stripe';
 import { recordAudit } from '../audit/audit.js';
 import { fromUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
-import type { Notification } from '../notifications/notifier.js';
+import { type QueuedNotification, queueNotification } from '../notifications/outbox.js';
+import { isFinalAttempt, queueInvoiceNotifications } from '../payments/invoice-notifications.js';
+import { enforceAfterRetries } from '../payments/payments.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
 import { writeSubscription } from '../subscriptions/subscription-writes.js';
 import {
+  creditRecordFrom,
   disputeRecordFrom,
   invoiceRecordFrom,
   paymentRecordFrom,
@@ -72,8 +75,10 @@ async function customerOf(ctx: BillingContext, stripeCustomerId: string | null):
   return userId ? { userId, email: customer.deleted ? null : customer.email, stripeCustomerId } : null;
 }
 
-function notify(ctx: BillingContext, notification: Notification): Promise<void> {
-  return ctx.notifier.notify(notification);
+/** Queues a notification on its own, for events that change nothing else (or arrive stale). */
+async function notifyAlone(ctx: BillingContext, notification: QueuedNotification): Promise<void> {
+  await ctx.store.transaction((session) => queueNotification(ctx, session, notification));
+  await ctx.afterCommit();
 }
 
 async function inTransaction(
@@ -85,10 +90,13 @@ async function inTransaction(
     subjectId: string;
     userId: string | null;
   },
+  /** Further writes (notifications) committed with the change; not run when the change is stale. */
+  also?: (session: StoreSession) => Promise<unknown>,
 ): Promise<ApplyResult> {
   return ctx.store.transaction(async (session) => {
     const result = await write(session);
     if (result === 'stale') return skipped('older than the mirrored state');
+    if (also) await also(session);
     await recordAudit(session, ctx.clock, {
       actor: 'stripe',
       action: `webhook.${event.type}`,
@@ -125,12 +133,28 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
     });
   }
   const record = customerRecordFrom(fresh, userId, event.created, existing, fromUnix(event.created));
+  const balanceChanged = (existing?.balance ?? 0) !== record.balance;
+  const credits = balanceChanged ? await balanceTransactions(ctx, stripeId, userId, event.created) : [];
   const write = async (session: StoreSession) => {
     const result = await session.customers.upsert(record);
     if (result !== 'stale') await markDefaultPaymentMethod(session, stripeId, record.defaultPaymentMethodId);
+    if (result !== 'stale') for (const credit of credits) await session.credits.upsert(credit);
     return result;
   };
   return inTransaction(ctx, event, write, { subjectType: 'customer', subjectId: stripeId, userId });
+}
+
+/** The customer's recent balance transactions (credits given and used), as mirror rows. */
+async function balanceTransactions(
+  ctx: BillingContext,
+  stripeCustomerId: string,
+  userId: string,
+  watermark: number,
+) {
+  const list = await ctx.gateway.call('customers.listBalanceTransactions', (stripe) =>
+    stripe.customers.listBalanceTransactions(stripeCustomerId, { limit: 100 }),
+  );
+  return list.data.map((txn) => creditRecordFrom(txn, userId, watermark));
 }
 
 /** Keeps each mirrored payment method's isDefault in step with the customer's default. */
@@ -189,20 +213,29 @@ async function applySetupIntent(ctx: BillingContext, event: Stripe.Event): Promi
   return applyPaymentMethod(ctx, { ...event, data: { object: { id: pmId } } } as unknown as Stripe.Event);
 }
 
-/** Re-reads a subscription from Stripe and writes it at the event's time. */
+/** Re-reads a subscription from Stripe and writes it at the event's time, with what it tells the customer. */
 async function syncSubscription(
   ctx: BillingContext,
   event: Stripe.Event,
   subscriptionId: string,
+  notification?: (subscription: Stripe.Subscription, owner: Owner) => QueuedNotification | null,
 ): Promise<ApplyResult> {
   const existing = await ctx.store.subscriptions.findByStripeId(subscriptionId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (existing && existing.watermark > event.created && !notification) {
+    return skipped('older than the mirrored state');
+  }
   const subscription = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
     stripe.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] }),
   );
   const customer = await customerOf(ctx, idOf(subscription.customer as string));
   const userId = existing?.userId ?? customer?.userId ?? subscription.metadata?.billkit_user_id ?? null;
   if (!userId) return skipped('a subscription of no Billkit customer');
+  const message = customer && notification ? notification(subscription, customer) : null;
+  if (existing && existing.watermark > event.created) {
+    // The notification belongs to the event even when a newer state is already mirrored.
+    if (message) await notifyAlone(ctx, message);
+    return skipped('older than the mirrored state');
+  }
   await writeSubscription(
     ctx,
     subscription,
@@ -210,35 +243,70 @@ async function syncSubscription(
     { action: `webhook.${event.type}`, actor: 'stripe', data: { eventId: event.id } },
     {},
     fromUnix(event.created),
+    message ? (session) => queueNotification(ctx, session, message) : undefined,
   );
   return applied;
 }
 
 async function applySubscriptionEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const sub = object<Stripe.Subscription>(event);
-  const result = await syncSubscription(ctx, event, sub.id);
-  const owner = await customerOf(ctx, idOf(sub.customer as string));
-  if (!owner) return result;
-  const { userId, email } = owner;
+  return syncSubscription(ctx, event, sub.id, (fresh, owner) => subscriptionNotice(ctx, event, fresh, owner));
+}
+
+const END_REASONS: Record<string, string> = {
+  cancellation_requested: 'requested',
+  payment_failed: 'payment_failed',
+  payment_disputed: 'payment_disputed',
+};
+
+function subscriptionNotice(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  subscription: Stripe.Subscription,
+  owner: Owner,
+): QueuedNotification | null {
+  const base = { userId: owner.userId, email: owner.email };
+  const planName = planNameOf(ctx, subscription);
   if (event.type === 'customer.subscription.trial_will_end') {
-    await notify(ctx, {
+    const trialEnd = object<Stripe.Subscription>(event).trial_end;
+    if (!trialEnd) return null;
+    const item = subscription.items.data[0];
+    return {
+      ...base,
       kind: 'trial.ending',
-      userId,
-      email,
-      data: { subscriptionId: sub.id, trialEnd: sub.trial_end },
-      key: `trial_will_end:${sub.id}:${sub.trial_end}`,
-    });
+      key: `trial_ending:${subscription.id}:${trialEnd}`,
+      data: {
+        subscriptionId: subscription.id,
+        planName,
+        trialEnd: fromUnix(trialEnd).toISOString(),
+        amount: (item?.price.unit_amount ?? 0) * (item?.quantity ?? 1),
+        currency: subscription.currency,
+        portalUrl: ctx.urls.portal,
+      },
+    };
   }
   if (event.type === 'customer.subscription.deleted') {
-    await notify(ctx, {
-      kind: 'subscription.ended',
-      userId,
-      email,
-      data: { subscriptionId: sub.id, reason: sub.cancellation_details?.reason ?? null },
-      key: `subscription_ended:${sub.id}`,
-    });
+    const reason = subscription.cancellation_details?.reason ?? null;
+    return {
+      ...base,
+      kind: 'subscription.canceled',
+      key: `subscription_canceled:${subscription.id}`,
+      data: {
+        subscriptionId: subscription.id,
+        planName,
+        endedAt: subscription.ended_at ? fromUnix(subscription.ended_at).toISOString() : null,
+        reason: (reason && END_REASONS[reason]) ?? reason ?? 'requested',
+        portalUrl: ctx.urls.portal,
+      },
+    };
   }
-  return result;
+  return null;
+}
+
+export function planNameOf(ctx: BillingContext, subscription: Stripe.Subscription): string {
+  const price = subscription.items.data[0]?.price;
+  const known = price?.lookup_key ? ctx.catalog.fromLookupKey(price.lookup_key) : undefined;
+  return known?.plan.name ?? price?.nickname ?? 'your plan';
 }
 
 async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
@@ -246,21 +314,35 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
   const customer = await customerOf(ctx, idOf(payload.customer as string | null));
   if (event.type === 'invoice.upcoming') {
     if (!customer) return skipped('an invoice of no Billkit customer');
-    await notify(ctx, {
+    const subscriptionId = idOf(payload.parent?.subscription_details?.subscription as string | null);
+    await notifyAlone(ctx, {
       kind: 'invoice.upcoming',
       userId: customer.userId,
       email: customer.email,
-      data: { amountDue: payload.amount_due, currency: payload.currency, periodStart: payload.period_start },
-      key: `invoice_upcoming:${idOf(payload.parent?.subscription_details?.subscription as string | null) ?? customer.stripeCustomerId}:${payload.period_start}`,
+      data: {
+        amountDue: payload.amount_due,
+        currency: payload.currency,
+        date: fromUnix(payload.next_payment_attempt ?? payload.period_end).toISOString(),
+        portalUrl: ctx.urls.portal,
+      },
+      key: `invoice_upcoming:${subscriptionId ?? customer.stripeCustomerId}:${payload.period_end}`,
     });
     return applied;
   }
-  const result = await syncInvoice(ctx, event, payload.id, customer);
+  const { result, invoice } = await syncInvoice(ctx, event, payload.id, customer);
   const subscriptionId = idOf(
     payload.parent?.subscription_details?.subscription as string | null | undefined,
   );
   if (subscriptionId && customer) await syncSubscription(ctx, event, subscriptionId);
-  if (customer) await notifyAboutInvoice(ctx, event, payload, customer);
+  if (
+    event.type === 'invoice.payment_failed' &&
+    invoice &&
+    subscriptionId &&
+    isFinalAttempt(invoice) &&
+    invoice.billing_reason !== 'subscription_create'
+  ) {
+    await enforceAfterRetries(ctx, subscriptionId);
+  }
   return result;
 }
 
@@ -269,50 +351,26 @@ async function syncInvoice(
   event: Stripe.Event,
   invoiceId: string,
   customer: Owner | null,
-): Promise<ApplyResult> {
+): Promise<{ result: ApplyResult; invoice: Stripe.Invoice | null }> {
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (existing && existing.watermark > event.created) {
+    return { result: skipped('older than the mirrored state'), invoice: null };
+  }
   const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
     stripe.invoices.retrieve(invoiceId),
   );
   const record = invoiceRecordFrom(invoice, customer?.userId ?? null, event.created);
-  return inTransaction(ctx, event, (s) => s.invoices.upsert(record), {
-    subjectType: 'invoice',
-    subjectId: invoiceId,
-    userId: customer?.userId ?? null,
-  });
-}
-
-async function notifyAboutInvoice(
-  ctx: BillingContext,
-  event: Stripe.Event,
-  invoice: Stripe.Invoice,
-  customer: Owner,
-): Promise<void> {
-  const base = { userId: customer.userId, email: customer.email };
-  const data = {
-    invoiceId: invoice.id,
-    number: invoice.number,
-    amount: invoice.amount_due,
-    currency: invoice.currency,
-  };
-  if (event.type === 'invoice.paid' && invoice.amount_paid > 0) {
-    await notify(ctx, { ...base, kind: 'payment.succeeded', data, key: `invoice_paid:${invoice.id}` });
-  } else if (event.type === 'invoice.payment_failed') {
-    await notify(ctx, {
-      ...base,
-      kind: 'payment.failed',
-      data: { ...data, attempt: invoice.attempt_count, nextAttempt: invoice.next_payment_attempt },
-      key: `invoice_payment_failed:${invoice.id}:${invoice.attempt_count}`,
-    });
-  } else if (event.type === 'invoice.payment_action_required') {
-    await notify(ctx, {
-      ...base,
-      kind: 'payment.action_required',
-      data,
-      key: `invoice_action_required:${invoice.id}:${invoice.attempt_count}`,
-    });
-  }
+  const notices = customer
+    ? (session: StoreSession) => queueInvoiceNotifications(ctx, session, invoice, customer, event.type)
+    : undefined;
+  const result = await inTransaction(
+    ctx,
+    event,
+    (s) => s.invoices.upsert(record),
+    { subjectType: 'invoice', subjectId: invoiceId, userId: customer?.userId ?? null },
+    notices,
+  );
+  return { result, invoice };
 }
 
 async function applyInvoicePayment(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
@@ -322,7 +380,7 @@ async function applyInvoicePayment(ctx: BillingContext, event: Stripe.Event): Pr
     stripe.invoices.retrieve(invoiceId),
   );
   const customer = await customerOf(ctx, idOf(invoice.customer as string | null));
-  return syncInvoice(ctx, event, invoiceId, customer);
+  return (await syncInvoice(ctx, event, invoiceId, customer)).result;
 }
 
 async function applyPaymentIntent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
@@ -386,30 +444,61 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
   const refund = await ctx.gateway.call('refunds.retrieve', (stripe) => stripe.refunds.retrieve(refundId));
   const customer = await customerOf(ctx, idOf(refund.customer as string | null));
   const record = refundRecordFrom(refund, customer?.userId ?? null, event.created);
-  return inTransaction(ctx, event, (s) => s.refunds.upsert(record), {
-    subjectType: 'refund',
-    subjectId: refundId,
-    userId: customer?.userId ?? null,
-  });
+  const issued = customer && (record.status === 'succeeded' || record.status === 'pending');
+  return inTransaction(
+    ctx,
+    event,
+    (s) => s.refunds.upsert(record),
+    { subjectType: 'refund', subjectId: refundId, userId: customer?.userId ?? null },
+    issued
+      ? async (session) => {
+          const invoice = record.stripeInvoiceId
+            ? await session.invoices.findByStripeId(record.stripeInvoiceId)
+            : null;
+          await queueNotification(ctx, session, {
+            kind: 'refund.issued',
+            userId: customer.userId,
+            email: customer.email,
+            key: `refund_issued:${refund.id}`,
+            data: {
+              refundId: refund.id,
+              amount: refund.amount,
+              currency: refund.currency,
+              tax: record.tax,
+              invoiceId: record.stripeInvoiceId,
+              invoiceNumber: invoice?.number ?? null,
+              reason: record.note ?? record.reason,
+            },
+          });
+        }
+      : undefined,
+  );
 }
 
 async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const payload = object<Stripe.Dispute>(event);
   const chargeId = idOf(payload.charge as string)!;
-  // The notification follows the event itself, even one that arrives after newer ones.
-  if (event.type === 'charge.dispute.created') await notifyDisputeOpened(ctx, payload, chargeId);
+  const owner = await chargeOwner(ctx, chargeId);
+  // Operators hear of a new dispute at once, even when its event arrives after newer ones.
+  const opened = event.type === 'charge.dispute.created' ? disputeOpened(ctx, payload, owner) : null;
   const existing = await ctx.store.disputes.findByStripeId(payload.id);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (existing && existing.watermark > event.created) {
+    if (opened) await notifyAlone(ctx, opened);
+    return skipped('older than the mirrored state');
+  }
   const dispute = await ctx.gateway.call('disputes.retrieve', (stripe) =>
     stripe.disputes.retrieve(payload.id),
   );
-  const owner = await chargeOwner(ctx, chargeId);
   const record = disputeRecordFrom(dispute, owner?.userId ?? null, event.created);
-  const result = await inTransaction(ctx, event, (s) => s.disputes.upsert(record), {
-    subjectType: 'dispute',
-    subjectId: dispute.id,
-    userId: owner?.userId ?? null,
-  });
+  const closed = dispute.status === 'won' || dispute.status === 'lost';
+  record.closedAt = existing?.closedAt ?? (closed ? fromUnix(event.created) : null);
+  const result = await inTransaction(
+    ctx,
+    event,
+    (s) => s.disputes.upsert(record),
+    { subjectType: 'dispute', subjectId: dispute.id, userId: owner?.userId ?? null },
+    opened ? (session) => queueNotification(ctx, session, opened) : undefined,
+  );
   await syncCharge(ctx, event, chargeId);
   return result;
 }
@@ -419,25 +508,30 @@ async function chargeOwner(ctx: BillingContext, chargeId: string): Promise<Owner
   return customerOf(ctx, idOf(charge.customer as string | null));
 }
 
-async function notifyDisputeOpened(
+function disputeOpened(
   ctx: BillingContext,
   dispute: Stripe.Dispute,
-  chargeId: string,
-): Promise<void> {
-  const owner = await chargeOwner(ctx, chargeId);
-  if (!owner) return;
-  await notify(ctx, {
+  owner: Owner | null,
+): QueuedNotification {
+  return {
     kind: 'dispute.opened',
-    userId: owner.userId,
-    email: owner.email,
+    userId: owner?.userId ?? 'unknown',
+    email: null,
+    key: `dispute_opened:${dispute.id}`,
     data: {
       disputeId: dispute.id,
+      chargeId: idOf(dispute.charge as string)!,
       amount: dispute.amount,
       currency: dispute.currency,
       reason: dispute.reason,
+      evidenceDueBy: dispute.evidence_details?.due_by
+        ? fromUnix(dispute.evidence_details.due_by).toISOString()
+        : null,
+      customerUserId: owner?.userId ?? null,
+      customerEmail: owner?.email ?? null,
+      dashboardUrl: `${ctx.urls.stripeDashboard}${dispute.livemode ? '' : '/test'}/disputes/${dispute.id}`,
     },
-    key: `dispute_opened:${dispute.id}`,
-  });
+  };
 }
 
 /** A price or product changed in Stripe: forget cached prices; note drift from the catalog. */

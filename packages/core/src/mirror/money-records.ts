@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import { fromUnix } from '../clock.js';
 import type {
+  CreditRecord,
   DisputeRecord,
   InvoiceRecord,
   InvoiceStatus,
@@ -98,15 +99,22 @@ export function refundRecordFrom(
   userId: string | null,
   watermark: number,
 ): RefundRecord {
+  // Billkit's own refunds carry these in metadata; a refund made outside Billkit has none of them.
+  const metadata = refund.metadata ?? {};
+  const tax = metadata.billkit_tax;
   return {
     stripeRefundId: refund.id,
     stripeChargeId: idOf(refund.charge as string | null),
+    stripeInvoiceId: metadata.billkit_invoice ?? null,
     stripeCustomerId: idOf(refund.customer as string | null),
     userId,
     amount: refund.amount,
     currency: refund.currency,
+    tax: tax !== undefined && /^\d+$/.test(tax) ? Number(tax) : 0,
     status: refund.status ?? 'pending',
     reason: refund.reason,
+    actor: metadata.billkit_actor ?? null,
+    note: metadata.billkit_note ?? null,
     createdAt: fromUnix(refund.created),
     watermark,
   };
@@ -126,7 +134,30 @@ export function disputeRecordFrom(
     status: dispute.status,
     reason: dispute.reason,
     evidenceDueBy: dispute.evidence_details?.due_by ? fromUnix(dispute.evidence_details.due_by) : null,
+    evidenceSubmissionCount: dispute.evidence_details?.submission_count ?? 0,
+    // Set by the engine when it first sees the dispute won or lost.
+    closedAt: null,
     createdAt: fromUnix(dispute.created),
+    watermark,
+  };
+}
+
+export function creditRecordFrom(
+  txn: Stripe.CustomerBalanceTransaction,
+  userId: string | null,
+  watermark: number,
+): CreditRecord {
+  return {
+    stripeBalanceTransactionId: txn.id,
+    stripeCustomerId: idOf(txn.customer as string)!,
+    userId,
+    amount: txn.amount,
+    currency: txn.currency,
+    type: txn.type,
+    description: txn.description,
+    stripeInvoiceId: idOf(txn.invoice as string | null),
+    endingBalance: txn.ending_balance,
+    createdAt: fromUnix(txn.created),
     watermark,
   };
 }

@@ -17,7 +17,11 @@ export function syncApi(ctx: BillingContext) {
      * older than the mirrored row are skipped, notifications go out once per state change.
      * `@billkit/webhooks` calls this after recording the event in the inbox.
      */
-    applyEvent: (event: Stripe.Event): Promise<ApplyResult> => applyEvent(ctx, event),
+    async applyEvent(event: Stripe.Event): Promise<ApplyResult> {
+      const result = await applyEvent(ctx, event);
+      await ctx.afterCommit();
+      return result;
+    },
 
     /** Re-reads the user's subscriptions from Stripe and writes what changed into the mirror. */
     async refresh(userId: string): Promise<SubscriptionRecord[]> {

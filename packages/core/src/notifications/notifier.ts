@@ -1,19 +1,36 @@
-// The email port. Billkit hands a notification to the Notifier; delivery (an outbox, an email
-// transport, templates) is the Notifier's business.
+// The delivery port. The engine writes each notification into the store's outbox in the same
+// transaction as the change that causes it; `billing.notifications.flush()` then hands them to
+// the Notifier, which sends them (emailNotifier from `@billkit/core/email`, or the host's own).
+// A Notifier that throws has the message retried later with back-off.
+
+import type { NotificationKind } from './kinds.js';
+
+/** A file sent with a notification (the invoice PDF with a receipt). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
 
 export interface Notification {
-  /** What happened: `subscription.started`, `payment.failed`, ... */
-  kind: string;
+  /** What happened: one of `NotificationKind` (`receipt`, `payment.failed`, ...). */
+  kind: NotificationKind | (string & {});
+  /** The customer the message is about (for admin messages too). */
   userId: string;
-  /** Where to send it, when known. */
+  /** Where to send it: the customer's email, or the admin addresses for admin messages. */
   email: string | null;
-  /** Ids and amounts for the template; never card numbers. */
+  /** Who reads it. */
+  audience: 'customer' | 'admin';
+  /** Ids, amounts and dates for the template (see `NotificationDataByKind`); never card numbers. */
   data: Record<string, unknown>;
-  /** Deduplication key: the same key is sent once. */
+  /** Deduplication key: one key is sent once. */
   key: string;
+  /** Added when it is sent, e.g. the invoice PDF with a receipt. */
+  attachments?: Attachment[];
 }
 
 export interface Notifier {
+  /** Sends one notification; throwing means "not sent", and it is retried later. */
   notify(notification: Notification): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import { requireCustomer, userIdSchema } from '../customers/customers.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import { customerRecordFrom, idOf, paymentMethodRecordFrom } from '../mirror/stripe-to-records.js';
+import { payInvoice } from '../payments/payments.js';
 import type { StoreSession } from '../store/billing-store.js';
 import type { CustomerRecord, PaymentMethodRecord, SubscriptionStatus } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
@@ -104,10 +105,12 @@ export function paymentMethodsApi(ctx: BillingContext) {
         args.paymentMethodId,
       );
       const subscriptions = await pointSubscriptionsAt(ctx, customer, paymentMethod.id);
-      return writeDefault(ctx, customer.userId, paymentMethod, stripeCustomer, {
+      const record = await writeDefault(ctx, customer.userId, paymentMethod, stripeCustomer, {
         action: 'payment_method.default_set',
         data: { subscriptions },
       });
+      if (ctx.policies.dunning.retryOnNewPaymentMethod) await payWhatIsOverdue(ctx, customer.userId);
+      return record;
     },
 
     /**
@@ -190,6 +193,29 @@ export async function attachAndMakeDefault(
     action: 'payment_method.default_set',
   });
   return paymentMethod.id;
+}
+
+/**
+ * A past-due customer just gave a new card: pay the overdue invoice with it now rather than wait
+ * for the next retry. A decline here is recorded (and mailed) like any failed attempt; the card
+ * stays saved either way.
+ */
+async function payWhatIsOverdue(ctx: BillingContext, userId: string): Promise<void> {
+  const overdue = (await ctx.store.subscriptions.listByUserId(userId)).filter(
+    (s) => (s.status === 'past_due' || s.status === 'unpaid') && s.latestInvoiceId,
+  );
+  for (const subscription of overdue) {
+    const invoice = await ctx.store.invoices.findByStripeId(subscription.latestInvoiceId!);
+    if (invoice && invoice.status !== 'open') continue;
+    try {
+      await payInvoice(ctx, subscription.latestInvoiceId!, { userId, actor: `user:${userId}` });
+    } catch (error) {
+      ctx.logger.warn('paying the overdue invoice with the new card failed', {
+        invoiceId: subscription.latestInvoiceId,
+        code: (error as { code?: string }).code,
+      });
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,21 @@ const policiesSchema = z.object({
       downgrade: z.enum(['period_end', 'now_with_credit', 'now_without_credit']).default('period_end'),
     })
     .default({ upgrade: 'now', downgrade: 'period_end' }),
+  dunning: z
+    .object({
+      /**
+       * When every retry of a renewal has failed: 'cancel' ends the subscription (Billkit cancels it
+       * if Stripe left it past_due); 'unpaid' keeps it, without access, until the customer pays
+       * (set Stripe's "Manage failed payments" to "mark the subscription as unpaid" to match).
+       * @default 'cancel'
+       */
+      afterRetries: z.enum(['cancel', 'unpaid']).default('cancel'),
+      /** Pay open invoices at once when a past-due customer sets a new default card. @default true */
+      retryOnNewPaymentMethod: z.boolean().default(true),
+    })
+    .default({ afterRetries: 'cancel', retryOnNewPaymentMethod: true }),
+  /** Days before a default card expires that the customer is reminded (the scan runs daily). @default 30 */
+  cardExpiryReminderDays: z.number().int().min(1).max(90).default(30),
   /** One subscription per user; a second start is refused with `already_subscribed`. */
   oneSubscriptionPerUser: z.boolean().default(true),
 });

@@ -55,6 +55,15 @@ export interface PaymentMethodRepository {
   upsert(record: PaymentMethodRecord): Promise<UpsertResult>;
   /** Removes the row; removing one that is not there is not an error. */
   delete(stripePaymentMethodId: string): Promise<void>;
+  /**
+   * Cards whose expiry month (`expYear`, `expMonth`) is `through` or earlier, those already expired
+   * included; payment methods that are not cards, or have no expiry, are left out. Ordered by
+   * (`expYear`, `expMonth`, Stripe id), a page at a time. Throws `InvalidInputError` when `through`
+   * is not a whole year and a month from 1 to 12.
+   */
+  listExpiring(
+    query: { through: { year: number; month: number } } & PageRequest,
+  ): Promise<Page<PaymentMethodRecord>>;
 }
 
 export interface InvoiceRepository {
@@ -74,6 +83,8 @@ export interface PaymentRepository {
   listByUserId(userId: string, page?: PageRequest): Promise<Page<PaymentRecord>>;
   /** All payments, ordered by creation (then Stripe id), a page at a time. */
   list(page?: PageRequest): Promise<Page<PaymentRecord>>;
+  /** The charges (payment attempts) of one invoice, oldest first (by creation, then Stripe id). */
+  listByInvoice(stripeInvoiceId: string): Promise<PaymentRecord[]>;
 }
 
 export interface RefundRepository {
@@ -81,6 +92,10 @@ export interface RefundRepository {
   upsert(record: RefundRecord): Promise<UpsertResult>;
   /** The refunds of one charge, oldest first. */
   listByCharge(stripeChargeId: string): Promise<RefundRecord[]>;
+  /** The refunds of one invoice's charges, oldest first (by creation, then Stripe id). */
+  listByInvoice(stripeInvoiceId: string): Promise<RefundRecord[]>;
+  /** All refunds, ordered by creation (then Stripe id), a page at a time. */
+  list(page?: PageRequest): Promise<Page<RefundRecord>>;
 }
 
 export interface DisputeRepository {
@@ -88,6 +103,8 @@ export interface DisputeRepository {
   upsert(record: DisputeRecord): Promise<UpsertResult>;
   /** All disputes, ordered by creation (then Stripe id), a page at a time. */
   list(page?: PageRequest): Promise<Page<DisputeRecord>>;
+  /** The disputes of one charge, oldest first (by creation, then Stripe id). */
+  listByCharge(stripeChargeId: string): Promise<DisputeRecord[]>;
 }
 
 /**

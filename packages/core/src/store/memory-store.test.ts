@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/billing-error.js';
-import { aCustomer, anAuditEntry, anInvoice, aPayment } from '../testing/builders.js';
+import { aCustomer, anAuditEntry, anInvoice, aPayment, aPaymentMethod, aRefund } from '../testing/builders.js';
 import { runStoreConformance } from '../testing/store-conformance.js';
 import type { StoreSession } from './billing-store.js';
 import { memoryStore } from './memory-store.js';
@@ -83,13 +83,22 @@ describe('memoryStore', () => {
     for (let index = 0; index < 2; index++) {
       await store.invoices.upsert(anInvoice({ userId }));
       await store.payments.upsert(aPayment({ userId }));
+      await store.refunds.upsert(aRefund({ userId }));
+      await store.paymentMethods.upsert(aPaymentMethod({ userId }));
     }
     const invoicesCursor = (await store.invoices.list({ limit: 1 })).nextCursor;
+    const refundsCursor = (await store.refunds.list({ limit: 1 })).nextCursor;
+    const expiringCursor = (
+      await store.paymentMethods.listExpiring({ through: { year: 2100, month: 12 }, limit: 1 })
+    ).nextCursor;
     const userInvoicesCursor = (await store.invoices.listByUserId(userId, { limit: 1 })).nextCursor;
     const userPaymentsCursor = (await store.payments.listByUserId(userId, { limit: 1 })).nextCursor;
 
     await expect(store.payments.list({ after: invoicesCursor })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(store.disputes.list({ after: invoicesCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.refunds.list({ after: invoicesCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.payments.list({ after: refundsCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.customers.list({ after: expiringCursor })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(store.webhookEvents.listFailed({ after: invoicesCursor })).rejects.toBeInstanceOf(
       InvalidInputError,
     );
@@ -110,6 +119,10 @@ describe('memoryStore', () => {
       InvalidInputError,
     );
     await expect(store.webhookEvents.listFailed({ limit: 2.5 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.refunds.list({ limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(
+      store.paymentMethods.listExpiring({ through: { year: 2025, month: 1 }, limit: 0 }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('pages customers whose Stripe ids are not ASCII', async () => {

@@ -19,6 +19,7 @@ import {
   type UpsertResult,
   type WebhookEventRepository,
 } from './billing-store.js';
+import { InvalidInputError } from '../errors/billing-error.js';
 import { decodeAuditCursor, decodeKeyCursor, encodeCursor, pageLimit } from './page-cursor.js';
 import type {
   AuditEntry,
@@ -348,7 +349,41 @@ function paymentMethodRepository({ read, write }: TableAccess): PaymentMethodRep
       write((tables) => {
         tables.paymentMethods.delete(stripePaymentMethodId);
       }),
+    listExpiring: ({ through, ...page }) =>
+      read((tables) => {
+        const { year, month } = checkExpiryMonth(through);
+        const expiring = [...tables.paymentMethods.values()].filter(
+          (method) =>
+            method.type === 'card' &&
+            method.expYear !== null &&
+            method.expMonth !== null &&
+            (method.expYear < year || (method.expYear === year && method.expMonth <= month)),
+        );
+        return pageOf('paymentMethodsExpiring', expiring, page, (method) => ({
+          createdAt: expiryMonthStart(method.expYear!, method.expMonth!),
+          id: method.stripePaymentMethodId,
+        }));
+      }),
   };
+}
+
+/** `through` as given, when it is a whole year and a month from 1 to 12. */
+function checkExpiryMonth(through: { year: number; month: number }): { year: number; month: number } {
+  const { year, month } = through;
+  if (Number.isInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12) return { year, month };
+  throw new InvalidInputError('An expiry month must be a whole year and a month from 1 to 12.', [
+    { path: 'through', message: `expected { year, month: 1–12 }, got { year: ${year}, month: ${month} }` },
+  ]);
+}
+
+/**
+ * The first instant (UTC) of a card's expiry month: the time in the expiring list's sort key and
+ * cursor, so that list pages like the lists ordered by creation.
+ */
+function expiryMonthStart(year: number, month: number): Date {
+  const start = new Date(0);
+  start.setUTCFullYear(year, month - 1, 1);
+  return start;
 }
 
 function invoiceRepository({ read, write }: TableAccess): InvoiceRepository {
@@ -398,6 +433,13 @@ function paymentRepository({ read, write }: TableAccess): PaymentRepository {
         ),
       ),
     list: (page) => read((tables) => pageOf('payments', [...tables.payments.values()], page, sortKey)),
+    listByInvoice: (stripeInvoiceId) =>
+      read((tables) =>
+        [...tables.payments.values()]
+          .filter((payment) => payment.stripeInvoiceId === stripeInvoiceId)
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .map((payment) => structuredClone(payment)),
+      ),
   };
 }
 
@@ -419,6 +461,14 @@ function refundRepository({ read, write }: TableAccess): RefundRepository {
           .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
           .map((refund) => structuredClone(refund)),
       ),
+    listByInvoice: (stripeInvoiceId) =>
+      read((tables) =>
+        [...tables.refunds.values()]
+          .filter((refund) => refund.stripeInvoiceId === stripeInvoiceId)
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .map((refund) => structuredClone(refund)),
+      ),
+    list: (page) => read((tables) => pageOf('refunds', [...tables.refunds.values()], page, sortKey)),
   };
 }
 
@@ -434,6 +484,13 @@ function disputeRepository({ read, write }: TableAccess): DisputeRepository {
       return write((tables) => upsertByWatermark(tables.disputes, row.stripeDisputeId, row));
     },
     list: (page) => read((tables) => pageOf('disputes', [...tables.disputes.values()], page, sortKey)),
+    listByCharge: (stripeChargeId) =>
+      read((tables) =>
+        [...tables.disputes.values()]
+          .filter((dispute) => dispute.stripeChargeId === stripeChargeId)
+          .sort((a, b) => compareSortKeys(sortKey(a), sortKey(b)))
+          .map((dispute) => structuredClone(dispute)),
+      ),
   };
 }
 
@@ -702,10 +759,13 @@ type KeyedList =
   | 'invoicesOfUser'
   | 'payments'
   | 'paymentsOfUser'
+  | 'refunds'
   | 'disputes'
   | 'failedWebhookEvents'
   | 'creditsOfUser'
-  | 'outbox';
+  | 'outbox'
+  /** Ordered by expiry month, whose first instant stands in for the creation time. */
+  | 'paymentMethodsExpiring';
 
 interface SortKey {
   createdAt: Date;

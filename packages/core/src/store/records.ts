@@ -109,7 +109,9 @@ export interface AuditEntry {
     | 'refund'
     | 'dispute'
     | 'catalog'
-    | 'webhook_event';
+    | 'webhook_event'
+    | 'credit'
+    | 'notification';
   subjectId: string;
   userId: string | null;
   data: Record<string, unknown>;
@@ -200,12 +202,21 @@ export interface PaymentRecord {
 export interface RefundRecord {
   stripeRefundId: string;
   stripeChargeId: string | null;
+  /** The invoice the refunded charge paid, or null when it paid none (or it is not known). */
+  stripeInvoiceId: string | null;
   stripeCustomerId: string | null;
   userId: string | null;
   amount: number;
   currency: string;
+  /** The GST / tax part of `amount`, minor units; 0 when none. */
+  tax: number;
   status: string;
+  /** Stripe's reason: `duplicate`, `fraudulent`, `requested_by_customer`, ... */
   reason: string | null;
+  /** Who asked for it: `admin:<id>`, `user:<id>`, `system`; null when made outside Billkit. */
+  actor: string | null;
+  /** Billkit's free-text reason, as the person who asked gave it. */
+  note: string | null;
   createdAt: Date;
   watermark: number;
 }
@@ -219,6 +230,10 @@ export interface DisputeRecord {
   status: string;
   reason: string;
   evidenceDueBy: Date | null;
+  /** How many times evidence was submitted (Stripe's `evidence_details.submission_count`). */
+  evidenceSubmissionCount: number;
+  /** When the mirror first saw the dispute won or lost; null while it is open. Set by the engine. */
+  closedAt: Date | null;
   createdAt: Date;
   watermark: number;
 }

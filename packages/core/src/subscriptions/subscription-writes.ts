@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
 import { subscriptionRecordFrom } from '../mirror/stripe-to-records.js';
+import type { StoreSession } from '../store/billing-store.js';
 import type { SubscriptionRecord } from '../store/records.js';
 
 export const LIVE_STATUSES: ReadonlySet<SubscriptionRecord['status']> = new Set([
@@ -33,9 +34,15 @@ export async function writeSubscription(
   overrides: Partial<SubscriptionRecord> = {},
   /** The time of the Stripe state being written (an event's `created`). @default the clock's now */
   stateAt?: Date,
+  /** More writes in the same transaction once the row is written (notifications, ...). */
+  alsoWrite?: (
+    session: StoreSession,
+    record: SubscriptionRecord,
+    previous: SubscriptionRecord | null,
+  ) => Promise<unknown>,
 ): Promise<SubscriptionRecord> {
   const now = stateAt ?? ctx.clock.now();
-  return ctx.store.transaction(async (session) => {
+  const written = await ctx.store.transaction(async (session) => {
     const existing = await session.subscriptions.findByStripeId(subscription.id);
     const record = {
       ...subscriptionRecordFrom(subscription, userId, ctx.catalog, toUnix(now), existing, now),
@@ -50,6 +57,9 @@ export async function writeSubscription(
       userId,
       data: { status: record.status, planId: record.planId, ...(audit.data ?? {}) },
     });
+    if (alsoWrite) await alsoWrite(session, record, existing);
     return record;
   });
+  await ctx.afterCommit();
+  return written;
 }

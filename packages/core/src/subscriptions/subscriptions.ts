@@ -9,9 +9,13 @@ import type { BillingContext } from '../context.js';
 import { requireCustomer, userIdSchema } from '../customers/customers.js';
 import { BillingError, CardDeclinedError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
+import { invoiceRecordFrom } from '../mirror/money-records.js';
 import { idOf } from '../mirror/stripe-to-records.js';
 import { type Money, monthlyEquivalent } from '../money.js';
+import { queueNotification } from '../notifications/outbox.js';
 import { attachAndMakeDefault } from '../payment-methods/payment-methods.js';
+import { queueInvoiceNotifications } from '../payments/invoice-notifications.js';
+import { payInvoice } from '../payments/payments.js';
 import type { SubscriptionRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
 import { liveSubscription, writeSubscription } from './subscription-writes.js';
@@ -26,6 +30,14 @@ const startSchema = z.object({
   paymentMethodId: z.string().min(1).optional(),
   trialDays: z.number().int().min(1).max(730).optional(),
   promotionCode: z.string().min(1).max(100).optional(),
+});
+
+const reactivateSchema = z.object({
+  userId,
+  /** @default the plan of the last subscription */
+  plan: z.string().min(1).optional(),
+  interval: interval.optional(),
+  paymentMethodId: z.string().min(1).optional(),
 });
 
 const changeSchema = z.object({ userId, plan: z.string().min(1), interval: interval.optional() });
@@ -154,10 +166,11 @@ export function subscriptionsApi(ctx: BillingContext) {
     }));
   }
 
-  return {
-    /** Starts a subscription; a declined card throws CardDeclinedError, 3D Secure returns requiresAction. */
-    async start(input: z.input<typeof startSchema>): Promise<StartResult> {
-      const args = parseInput(startSchema, input, 'subscriptions.start');
+  async function startWith(
+    args: z.output<typeof startSchema>,
+    options: { allowTrial: boolean; action: string },
+  ): Promise<StartResult> {
+    {
       let customer = await requireCustomer(ctx, args.userId);
       const { plan, price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
       const existing = await liveSubscription(ctx, args.userId);
@@ -173,7 +186,7 @@ export function subscriptionsApi(ctx: BillingContext) {
         paymentMethod = await attachAndMakeDefault(ctx, customer, args.paymentMethodId);
         customer = await requireCustomer(ctx, args.userId);
       }
-      const trialDays = args.trialDays ?? priceDef.trialDays;
+      const trialDays = options.allowTrial ? (args.trialDays ?? priceDef.trialDays) : undefined;
       if (!paymentMethod && !trialDays) {
         throw new BillingError(
           'payment_method_required',
@@ -183,7 +196,7 @@ export function subscriptionsApi(ctx: BillingContext) {
       const discounts = args.promotionCode
         ? [{ promotion_code: await resolvePromotionCode(args.promotionCode) }]
         : undefined;
-      const taxRates = await ctx.tax.taxRateIds(ctx.gateway);
+      const taxRates = await ctx.tax.taxRateIds(ctx.gateway, { country: customer.address?.country ?? null });
       const history = await ctx.store.subscriptions.listByUserId(args.userId);
       const created = await ctx.gateway.call('subscriptions.create', (stripe) =>
         stripe.subscriptions.create(
@@ -212,14 +225,46 @@ export function subscriptionsApi(ctx: BillingContext) {
         ),
       );
       if (created.status !== 'incomplete') {
-        const record = await writeSubscription(ctx, created, args.userId, { action: 'subscription.started' });
-        await ctx.notifier.notify({
-          kind: 'subscription.started',
-          userId: args.userId,
-          email: customer.email,
-          data: { subscriptionId: created.id, planId: plan.id, status: created.status },
-          key: `subscription.started:${created.id}`,
-        });
+        const email = customer.email;
+        const record = await writeSubscription(
+          ctx,
+          created,
+          args.userId,
+          { action: options.action },
+          {},
+          undefined,
+          async (session, written) => {
+            // The first invoice, paid at the checkout: mirrored now, with its receipt.
+            const first = typeof created.latest_invoice === 'object' ? created.latest_invoice : null;
+            if (first) {
+              await session.invoices.upsert(invoiceRecordFrom(first, args.userId, toUnix(ctx.clock.now())));
+              await queueInvoiceNotifications(
+                ctx,
+                session,
+                first,
+                { userId: args.userId, email },
+                'invoice.paid',
+              );
+            }
+            await queueNotification(ctx, session, {
+              kind: 'welcome',
+              userId: args.userId,
+              email,
+              key: `welcome:${created.id}`,
+              data: {
+                subscriptionId: created.id,
+                planId: plan.id,
+                planName: plan.name,
+                status: created.status,
+                amount: written.amount,
+                currency: written.currency,
+                interval: written.interval,
+                trialEnd: written.trialEnd?.toISOString() ?? null,
+                portalUrl: ctx.urls.portal,
+              },
+            });
+          },
+        );
         return { subscription: record };
       }
       const pi = await firstPaymentIntent(created);
@@ -245,6 +290,60 @@ export function subscriptionsApi(ctx: BillingContext) {
         declineCode: pi?.last_payment_error?.decline_code ?? null,
         stripeCode: pi?.last_payment_error?.code ?? null,
       });
+    }
+  }
+
+  const api = {
+    /** Starts a subscription; a declined card throws CardDeclinedError, 3D Secure returns requiresAction. */
+    async start(input: z.input<typeof startSchema>): Promise<StartResult> {
+      const args = parseInput(startSchema, input, 'subscriptions.start');
+      return startWith(args, { allowTrial: true, action: 'subscription.started' });
+    },
+
+    /**
+     * Brings a customer back: a scheduled cancellation is undone; an unpaid or past-due
+     * subscription is paid now (its latest invoice, with the default or the given card); an ended
+     * one is started again on the same plan and interval (or the ones given), without a new trial.
+     */
+    async reactivate(input: z.input<typeof reactivateSchema>): Promise<StartResult> {
+      const args = parseInput(reactivateSchema, input, 'subscriptions.reactivate');
+      const live = await liveSubscription(ctx, args.userId);
+      if (live && (live.cancelAtPeriodEnd || live.cancelAt)) {
+        return { subscription: await api.resume(args.userId) };
+      }
+      if (live && (live.status === 'unpaid' || live.status === 'past_due') && live.latestInvoiceId) {
+        await payInvoice(ctx, live.latestInvoiceId, {
+          paymentMethodId: args.paymentMethodId,
+          userId: args.userId,
+          actor: `user:${args.userId}`,
+        });
+        return {
+          subscription: (await ctx.store.subscriptions.findByStripeId(live.stripeSubscriptionId)) ?? live,
+        };
+      }
+      if (live) {
+        throw new BillingError(
+          'already_subscribed',
+          `User ${args.userId} already has a ${live.status} subscription.`,
+        );
+      }
+      const last = (await ctx.store.subscriptions.listByUserId(args.userId))[0];
+      const plan = args.plan ?? last?.planId;
+      if (!plan) {
+        throw new BillingError(
+          'subscription_not_found',
+          `User ${args.userId} has no earlier subscription to reactivate; name a plan.`,
+        );
+      }
+      return startWith(
+        {
+          userId: args.userId,
+          plan,
+          interval: args.interval ?? (args.plan ? undefined : last?.interval),
+          paymentMethodId: args.paymentMethodId,
+        },
+        { allowTrial: false, action: 'subscription.reactivated' },
+      );
     },
 
     /** What changing plan would cost now and at the next renewal, from Stripe's own preview. */
@@ -379,19 +478,49 @@ export function subscriptionsApi(ctx: BillingContext) {
               { idempotencyKey: key },
             ),
           );
-      const record = await writeSubscription(ctx, result, args.userId, {
-        action: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
-        data: { reason: args.reason ?? null, feedback: args.feedback ?? null },
-      });
       const customer = await ctx.store.customers.findByUserId(args.userId);
-      await ctx.notifier.notify({
-        kind: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
-        userId: args.userId,
-        email: customer?.email ?? null,
-        data: { subscriptionId: result.id, endsAt: record.cancelAt ?? record.endedAt },
-        key: `subscription.cancel:${result.id}:${record.version}`,
-      });
-      return record;
+      const planName = ctx.catalog.findPlan(current.planId ?? '')?.name ?? 'your plan';
+      const base = { userId: args.userId, email: customer?.email ?? null };
+      return writeSubscription(
+        ctx,
+        result,
+        args.userId,
+        {
+          action: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
+          data: { reason: args.reason ?? null, feedback: args.feedback ?? null },
+        },
+        {},
+        undefined,
+        (session, record) =>
+          queueNotification(
+            ctx,
+            session,
+            args.atPeriodEnd
+              ? {
+                  ...base,
+                  kind: 'subscription.cancel_scheduled',
+                  key: `subscription_cancel_scheduled:${result.id}:${record.version}`,
+                  data: {
+                    subscriptionId: result.id,
+                    planName,
+                    endsAt: (record.cancelAt ?? record.currentPeriodEnd).toISOString(),
+                    portalUrl: ctx.urls.portal,
+                  },
+                }
+              : {
+                  ...base,
+                  kind: 'subscription.canceled',
+                  key: `subscription_canceled:${result.id}`,
+                  data: {
+                    subscriptionId: result.id,
+                    planName,
+                    endedAt: record.endedAt?.toISOString() ?? null,
+                    reason: 'requested',
+                    portalUrl: ctx.urls.portal,
+                  },
+                },
+          ),
+      );
     },
 
     /** Undoes a scheduled cancellation, resumes a paused subscription, or resumes paused collection. */
@@ -468,4 +597,5 @@ export function subscriptionsApi(ctx: BillingContext) {
       return all[0] ?? null;
     },
   };
+  return api;
 }

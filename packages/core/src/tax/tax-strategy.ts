@@ -1,5 +1,6 @@
 // How tax is charged: Australian GST through a Stripe tax rate (the default for Billkit's first
-// host), Stripe Tax, or no tax. The strategy decides prices' tax_behavior and subscriptions' rates.
+// host), Stripe Tax, or no tax. The strategy decides prices' tax_behavior and subscriptions' rates;
+// Australian GST leaves customers outside Australia GST-free (exports).
 
 import type Stripe from 'stripe';
 import type { StripeGateway } from '../stripe-gateway/stripe-gateway.js';
@@ -10,8 +11,15 @@ export interface TaxStrategy {
   readonly defaultTaxBehavior: 'inclusive' | 'exclusive' | 'unspecified';
   /** Whether subscriptions turn on Stripe's automatic_tax. */
   readonly automaticTax: boolean;
-  /** The Stripe tax rate ids to put on subscriptions (created on first use, found again after). */
-  taxRateIds(gateway: StripeGateway): Promise<string[]>;
+  /**
+   * The Stripe tax rate ids to put on a subscription (created on first use, found again after).
+   * With the customer's country, a sale that is not taxed there (an export) gets none.
+   */
+  taxRateIds(gateway: StripeGateway, customer?: { country: string | null }): Promise<string[]>;
+  /** Whether catalog prices include the tax. */
+  readonly pricesIncludeTax: boolean;
+  /** What the tax is called on invoices and receipts: 'GST', 'Tax'. */
+  readonly label: string;
   /** The seller's tax registration, for tax invoices (e.g. the ABN). */
   readonly registration: { type: string; value: string } | null;
 }
@@ -36,7 +44,12 @@ export function australianGst(options: {
     defaultTaxBehavior: inclusive ? 'inclusive' : 'exclusive',
     automaticTax: false,
     registration: { type: 'au_abn', value: options.abn.replace(/\s+/g, '') },
-    taxRateIds(gateway) {
+    pricesIncludeTax: inclusive,
+    label: 'GST',
+    taxRateIds(gateway, customer) {
+      // GST-free export: a customer known to be outside Australia pays no GST.
+      const country = customer?.country?.toUpperCase() ?? null;
+      if (country && country !== 'AU') return Promise.resolve([]);
       cached ??= findOrCreateGst(gateway, marker, percentage, inclusive).catch((error) => {
         cached = null;
         throw error;
@@ -82,6 +95,8 @@ export function stripeTax(options: { pricesIncludeTax?: boolean } = {}): TaxStra
     defaultTaxBehavior: options.pricesIncludeTax === false ? 'exclusive' : 'inclusive',
     automaticTax: true,
     registration: null,
+    pricesIncludeTax: options.pricesIncludeTax !== false,
+    label: 'Tax',
     taxRateIds: async () => [],
   };
 }
@@ -93,6 +108,8 @@ export function noTax(): TaxStrategy {
     defaultTaxBehavior: 'unspecified',
     automaticTax: false,
     registration: null,
+    pricesIncludeTax: true,
+    label: 'Tax',
     taxRateIds: async () => [],
   };
 }

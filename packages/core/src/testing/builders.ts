@@ -192,25 +192,35 @@ export function aPayment(overrides: Partial<PaymentRecord> = {}): PaymentRecord 
   };
 }
 
-/** A succeeded A$5 refund the customer asked for, of a charge of its own unless overridden. */
+/**
+ * A succeeded A$5 refund the customer asked for, made outside Billkit (no actor, no note, no tax),
+ * of a charge and an invoice of its own unless overridden.
+ */
 export function aRefund(overrides: Partial<RefundRecord> = {}): RefundRecord {
   const suffix = uniqueSuffix();
   return {
     stripeRefundId: `re_${suffix}`,
     stripeChargeId: `ch_${suffix}`,
+    stripeInvoiceId: `in_${suffix}`,
     stripeCustomerId: `cus_${suffix}`,
     userId: `user_${suffix}`,
     amount: 500,
     currency: 'aud',
+    tax: 0,
     status: 'succeeded',
     reason: 'requested_by_customer',
+    actor: null,
+    note: null,
     createdAt: new Date('2025-01-01T00:00:00.000Z'),
     watermark: 1_735_689_600,
     ...overrides,
   };
 }
 
-/** A fraudulent-charge dispute of A$11 awaiting evidence, of a charge of its own unless overridden. */
+/**
+ * A fraudulent-charge dispute of A$11 awaiting evidence (none submitted yet), of a charge of its own
+ * unless overridden.
+ */
 export function aDispute(overrides: Partial<DisputeRecord> = {}): DisputeRecord {
   const suffix = uniqueSuffix();
   return {
@@ -222,6 +232,8 @@ export function aDispute(overrides: Partial<DisputeRecord> = {}): DisputeRecord 
     status: 'needs_response',
     reason: 'fraudulent',
     evidenceDueBy: new Date('2025-01-15T23:59:59.000Z'),
+    evidenceSubmissionCount: 0,
+    closedAt: null,
     createdAt: new Date('2025-01-01T00:00:00.000Z'),
     watermark: 1_735_689_600,
     ...overrides,

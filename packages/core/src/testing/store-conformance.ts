@@ -2,6 +2,7 @@
 // port promises (round-trips, watermarks, unique constraints, transactions, races, pages, order).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors/billing-error.js';
 import {
   type BillingStore,
   type StoreSession,
@@ -102,7 +103,12 @@ function registerSuite(getStore: GetStore): void {
     expect(await store.audit.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.invoices.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.payments.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.refunds.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.disputes.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.paymentMethods.listExpiring({ through: { year: 2100, month: 12 } })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
     expect(await store.outbox.list()).toEqual({ items: [], nextCursor: null });
   });
@@ -589,7 +595,142 @@ function describePaymentMethods(getStore: GetStore): void {
       expect(await store.paymentMethods.upsert(method)).toBe('inserted');
       expect(await store.paymentMethods.findByStripeId(method.stripePaymentMethodId)).toEqual(method);
     });
+
+    describeExpiringCards(getStore);
   });
+}
+
+/** A card with this id expiring at the end of `year`-`month`, for a customer of its own. */
+function aCardExpiring(stripePaymentMethodId: string, year: number, month: number): PaymentMethodRecord {
+  return aPaymentMethod({ stripePaymentMethodId, expYear: year, expMonth: month });
+}
+
+function describeExpiringCards(getStore: GetStore): void {
+  describe('expiring cards', () => {
+    it('lists cards expiring in the month asked for or before it, expired ones included, and none expiring the month after', async () => {
+      const store = getStore();
+      const rows = [
+        aCardExpiring('pm_exp_next_month', 2025, 7),
+        aCardExpiring('pm_exp_this_month', 2025, 6),
+        aCardExpiring('pm_exp_long_ago', 2019, 1),
+        aCardExpiring('pm_exp_next_year_january', 2026, 1),
+        aCardExpiring('pm_exp_last_month', 2025, 5),
+        aCardExpiring('pm_exp_last_december', 2024, 12),
+      ];
+      for (const row of rows) await store.paymentMethods.upsert(row);
+
+      const page = await store.paymentMethods.listExpiring({ through: { year: 2025, month: 6 } });
+
+      expect(page.items.map((method) => method.stripePaymentMethodId)).toEqual([
+        'pm_exp_long_ago',
+        'pm_exp_last_december',
+        'pm_exp_last_month',
+        'pm_exp_this_month',
+      ]);
+      expect(page.items[3]).toEqual(rows[1]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('leaves out payment methods without a full expiry, and payment methods that are not cards', async () => {
+      const store = getStore();
+      const card = aCardExpiring('pm_exp_card', 2025, 1);
+      const others = [
+        aPaymentMethod({ stripePaymentMethodId: 'pm_exp_no_expiry', expYear: null, expMonth: null }),
+        aPaymentMethod({ stripePaymentMethodId: 'pm_exp_no_month', expYear: 2020, expMonth: null }),
+        aPaymentMethod({ stripePaymentMethodId: 'pm_exp_no_year', expYear: null, expMonth: 1 }),
+        aPaymentMethod({
+          stripePaymentMethodId: 'pm_exp_becs',
+          type: 'au_becs_debit',
+          brand: null,
+          last4: '3456',
+          expYear: 2020,
+          expMonth: 1,
+        }),
+      ];
+      for (const row of [...others, card]) await store.paymentMethods.upsert(row);
+
+      const page = await store.paymentMethods.listExpiring({ through: { year: 2100, month: 12 } });
+
+      expect(page).toEqual({ items: [card], nextCursor: null });
+    });
+
+    it('orders expiring cards by expiry year, then month, then Stripe id, whatever their creation order', async () => {
+      const store = getStore();
+      const expectedOrder = await writeScrambledExpiringCards(store);
+
+      const page = await store.paymentMethods.listExpiring({ through: { year: 2025, month: 10 } });
+
+      expect(page.items.map((method) => method.stripePaymentMethodId)).toEqual(expectedOrder);
+    });
+
+    it('walks expiring cards exactly once, in order, a page at a time, when a page ends inside a month', async () => {
+      const store = getStore();
+      const expectedOrder = await writeScrambledExpiringCards(store);
+
+      const pages = await walkPages(
+        (page) => store.paymentMethods.listExpiring({ ...page, through: { year: 2025, month: 10 } }),
+        2,
+      );
+
+      expect(pages.map((items) => items.length)).toEqual([2, 2, 2, 1]);
+      expect(pages.flat().map((method) => method.stripePaymentMethodId)).toEqual(expectedOrder);
+    });
+
+    it('refuses an expiry month that is not a whole year and a month from 1 to 12 as invalid input', async () => {
+      const store = getStore();
+      for (const through of [
+        { year: 2025, month: 0 },
+        { year: 2025, month: 13 },
+        { year: 2025, month: 1.5 },
+        { year: 2025.5, month: 1 },
+      ]) {
+        await expect(store.paymentMethods.listExpiring({ through })).rejects.toBeInstanceOf(InvalidInputError);
+      }
+    });
+
+    it('refuses a cursor of another list as invalid input', async () => {
+      const store = getStore();
+      await store.payments.upsert(aPayment());
+      await store.payments.upsert(aPayment());
+      const paymentsCursor = (await store.payments.list({ limit: 1 })).nextCursor;
+
+      await expect(
+        store.paymentMethods.listExpiring({ through: { year: 2100, month: 12 }, after: paymentsCursor }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+    });
+  });
+}
+
+/**
+ * Writes seven cards expiring through October 2025: over a year end, in months whose numbers sort
+ * otherwise as text (2 and 10), three in one month; created in the reverse of their expiry order and
+ * written in neither, with cards expiring later or without an expiry in between. Returns the ids of
+ * the seven in the order the list must give them.
+ */
+async function writeScrambledExpiringCards(store: BillingStore): Promise<string[]> {
+  const expiring = [
+    aCardExpiring('pm_walk_a', 2024, 12),
+    aCardExpiring('pm_walk_b', 2024, 12),
+    aCardExpiring('pm_walk_c', 2025, 2),
+    aCardExpiring('pm_walk_d', 2025, 2),
+    aCardExpiring('pm_walk_e', 2025, 2),
+    aCardExpiring('pm_walk_f', 2025, 10),
+    aCardExpiring('pm_walk_g', 2025, 10),
+  ];
+  // Ids that sort before the expiring ones: a list that let them in would show them first.
+  const outsiders = [
+    aCardExpiring('pm_walk_0_november', 2025, 11),
+    aCardExpiring('pm_walk_0_next_year', 2026, 1),
+    aPaymentMethod({ stripePaymentMethodId: 'pm_walk_0_no_expiry', expYear: null, expMonth: null }),
+  ];
+  const start = Date.parse('2025-01-01T00:00:00.000Z');
+  for (const position of [4, 1, 6, 0, 2, 5, 3]) {
+    const card = expiring[position]!;
+    await store.paymentMethods.upsert({ ...card, createdAt: new Date(start - position * 60_000) });
+    const outsider = outsiders[position];
+    if (outsider !== undefined) await store.paymentMethods.upsert(outsider);
+  }
+  return expiring.map((card) => card.stripePaymentMethodId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,6 +775,29 @@ function describeAuditLog(getStore: GetStore): void {
 
       expect(items).toEqual([full, bare]);
       expect(items[0]?.at).toBeInstanceOf(Date);
+    });
+
+    it('keeps entries about credits and notifications', async () => {
+      const store = getStore();
+      const credit = anAuditEntry({
+        actor: 'admin:42',
+        action: 'credit.granted',
+        subjectType: 'credit',
+        subjectId: 'cbtxn_audited',
+        data: { amount: -500, currency: 'aud' },
+      });
+      const notification = anAuditEntry({
+        action: 'notification.failed',
+        subjectType: 'notification',
+        subjectId: 'msg_audited',
+        data: { kind: 'payment_failed', error: 'SMTP 451' },
+      });
+      await store.audit.append(credit);
+      await store.audit.append(notification);
+
+      const { items } = await store.audit.list();
+
+      expect(items).toEqual([credit, notification]);
     });
 
     it('lists only the entries about one subject, or about one user, or both', async () => {
@@ -986,6 +1150,39 @@ function describePayments(getStore: GetStore): void {
       expect(await getStore().payments.listByUserId('user_nobody')).toEqual({ items: [], nextCursor: null });
     });
 
+    it("lists an invoice's charges oldest first, the lower Stripe id first when made at the same moment, and no other invoice's", async () => {
+      const store = getStore();
+      const invoice = anInvoice();
+      const attempt = (stripeChargeId: string, createdAt: string, status: PaymentRecord['status']) =>
+        aPayment({
+          stripeChargeId,
+          stripeInvoiceId: invoice.stripeInvoiceId,
+          status,
+          createdAt: new Date(createdAt),
+        });
+      const retried = attempt('ch_attempt_d', '2025-01-04T00:00:00.000Z', 'succeeded');
+      await store.payments.upsert(retried);
+      await store.payments.upsert(attempt('ch_attempt_a', '2025-01-01T00:00:00.000Z', 'failed'));
+      await store.payments.upsert(attempt('ch_attempt_c', '2025-01-02T00:00:00.000Z', 'failed'));
+      await store.payments.upsert(attempt('ch_attempt_b', '2025-01-02T00:00:00.000Z', 'failed'));
+      await store.payments.upsert(aPayment({ createdAt: new Date('2024-12-01T00:00:00.000Z') }));
+      await store.payments.upsert(aPayment({ stripeInvoiceId: null }));
+
+      const listed = await store.payments.listByInvoice(invoice.stripeInvoiceId);
+
+      expect(listed.map((payment) => payment.stripeChargeId)).toEqual([
+        'ch_attempt_a',
+        'ch_attempt_b',
+        'ch_attempt_c',
+        'ch_attempt_d',
+      ]);
+      expect(listed[3]).toEqual(retried);
+    });
+
+    it('lists no charges for an invoice that has none', async () => {
+      expect(await getStore().payments.listByInvoice('in_nobody')).toEqual([]);
+    });
+
     it('gives callers copies: changing a payment after writing or reading it leaves the store as it was', async () => {
       const store = getStore();
       const payment = aPayment();
@@ -1026,12 +1223,24 @@ function describeRefunds(getStore: GetStore): void {
       const full = aRefund({
         amount: 9_000_000_000,
         currency: 'aud',
+        tax: 818_181_818,
         status: 'requires_action',
         reason: 'duplicate',
+        actor: 'admin:42',
+        note: 'Charged twice — "sorry" 🙏\nsecond line',
         createdAt: new Date('2025-05-05T05:05:05.505Z'),
         watermark: 1_746_421_505,
       });
-      const bare = aRefund({ stripeChargeId: null, stripeCustomerId: null, userId: null, reason: null });
+      const bare = aRefund({
+        stripeChargeId: null,
+        stripeInvoiceId: null,
+        stripeCustomerId: null,
+        userId: null,
+        tax: 0,
+        reason: null,
+        actor: null,
+        note: null,
+      });
       await store.refunds.upsert(full);
       await store.refunds.upsert(bare);
 
@@ -1065,6 +1274,60 @@ function describeRefunds(getStore: GetStore): void {
       expect(await getStore().refunds.listByCharge('ch_nobody')).toEqual([]);
     });
 
+    it("lists an invoice's refunds oldest first, over its charges, the lower Stripe id first when made at the same moment, and no other invoice's", async () => {
+      const store = getStore();
+      const invoice = anInvoice();
+      const ofInvoice = (stripeRefundId: string, stripeChargeId: string, createdAt: string) =>
+        aRefund({
+          stripeRefundId,
+          stripeChargeId,
+          stripeInvoiceId: invoice.stripeInvoiceId,
+          createdAt: new Date(createdAt),
+        });
+      const byAdmin = {
+        ...ofInvoice('re_inv_order_d', 'ch_second', '2025-03-01T00:00:00.000Z'),
+        tax: 91,
+        actor: 'admin:7',
+        note: 'Goodwill',
+      };
+      await store.refunds.upsert(byAdmin);
+      await store.refunds.upsert(ofInvoice('re_inv_order_c', 'ch_first', '2025-02-01T00:00:00.000Z'));
+      await store.refunds.upsert(ofInvoice('re_inv_order_a', 'ch_second', '2025-01-01T00:00:00.000Z'));
+      await store.refunds.upsert(ofInvoice('re_inv_order_b', 'ch_first', '2025-02-01T00:00:00.000Z'));
+      await store.refunds.upsert(aRefund({ createdAt: new Date('2024-12-01T00:00:00.000Z') }));
+      await store.refunds.upsert(aRefund({ stripeInvoiceId: null }));
+
+      const listed = await store.refunds.listByInvoice(invoice.stripeInvoiceId);
+
+      expect(listed.map((refund) => refund.stripeRefundId)).toEqual([
+        're_inv_order_a',
+        're_inv_order_b',
+        're_inv_order_c',
+        're_inv_order_d',
+      ]);
+      expect(listed[3]).toEqual(byAdmin);
+    });
+
+    it('lists no refunds for an invoice that has none', async () => {
+      expect(await getStore().refunds.listByInvoice('in_nobody')).toEqual([]);
+    });
+
+    it('lists every refund by creation time, then by Stripe id when made at the same moment', async () => {
+      const store = getStore();
+      const sameMoment = new Date('2025-03-01T00:00:00.000Z');
+      const rows = [
+        aRefund({ stripeRefundId: 're_all_3', createdAt: new Date('2025-03-02T00:00:00.000Z') }),
+        aRefund({ stripeRefundId: 're_all_2', createdAt: sameMoment, stripeChargeId: null }),
+        aRefund({ stripeRefundId: 're_all_1', createdAt: sameMoment, stripeInvoiceId: null }),
+        aRefund({ stripeRefundId: 're_all_0', createdAt: new Date('2025-02-28T00:00:00.000Z') }),
+      ];
+      for (const row of rows) await store.refunds.upsert(row);
+
+      const page = await store.refunds.list();
+
+      expect(page).toEqual({ items: [rows[3], rows[2], rows[1], rows[0]], nextCursor: null });
+    });
+
     it('gives callers copies: changing a listed refund leaves the store as it was', async () => {
       const store = getStore();
       const refund = aRefund();
@@ -1075,6 +1338,10 @@ function describeRefunds(getStore: GetStore): void {
       const listed = await store.refunds.listByCharge(expected.stripeChargeId!);
       listed[0]!.createdAt.setUTCFullYear(1999);
       listed[0]!.status = 'failed';
+      const ofInvoice = await store.refunds.listByInvoice(expected.stripeInvoiceId!);
+      ofInvoice[0]!.note = 'changed after list';
+      const all = await store.refunds.list();
+      all.items[0]!.createdAt.setUTCFullYear(1999);
 
       expect(await store.refunds.findByStripeId(expected.stripeRefundId)).toEqual(expected);
     });
@@ -1106,29 +1373,61 @@ function describeDisputes(getStore: GetStore): void {
         status: 'warning_under_review',
         reason: 'product_not_received',
         evidenceDueBy: new Date('2025-05-20T23:59:59.999Z'),
+        evidenceSubmissionCount: 3,
+        closedAt: new Date('2025-06-30T12:34:56.789Z'),
         createdAt: new Date('2025-05-05T05:05:05.505Z'),
         watermark: 1_746_421_505,
       });
-      const bare = aDispute({ userId: null, evidenceDueBy: null });
+      const bare = aDispute({ userId: null, evidenceDueBy: null, evidenceSubmissionCount: 0, closedAt: null });
       await store.disputes.upsert(full);
       await store.disputes.upsert(bare);
 
       const found = await store.disputes.findByStripeId(full.stripeDisputeId);
       expect(found).toEqual(full);
       expect(found?.evidenceDueBy).toBeInstanceOf(Date);
+      expect(found?.closedAt).toBeInstanceOf(Date);
       expect(await store.disputes.findByStripeId(bare.stripeDisputeId)).toEqual(bare);
+    });
+
+    it("lists a charge's disputes oldest first, the lower Stripe id first when opened at the same moment, and no other charge's", async () => {
+      const store = getStore();
+      const charge = aPayment();
+      const ofCharge = (stripeDisputeId: string, createdAt: string) =>
+        aDispute({ stripeDisputeId, stripeChargeId: charge.stripeChargeId, createdAt: new Date(createdAt) });
+      const lost = {
+        ...ofCharge('dp_order_c', '2025-03-01T00:00:00.000Z'),
+        status: 'lost',
+        evidenceSubmissionCount: 1,
+        closedAt: new Date('2025-04-01T00:00:00.000Z'),
+      };
+      await store.disputes.upsert(lost);
+      await store.disputes.upsert(ofCharge('dp_order_b', '2025-02-01T00:00:00.000Z'));
+      await store.disputes.upsert(ofCharge('dp_order_a', '2025-02-01T00:00:00.000Z'));
+      await store.disputes.upsert(aDispute({ createdAt: new Date('2024-12-01T00:00:00.000Z') }));
+
+      const listed = await store.disputes.listByCharge(charge.stripeChargeId);
+
+      expect(listed.map((dispute) => dispute.stripeDisputeId)).toEqual(['dp_order_a', 'dp_order_b', 'dp_order_c']);
+      expect(listed[2]).toEqual(lost);
+    });
+
+    it('lists no disputes for a charge that has none', async () => {
+      expect(await getStore().disputes.listByCharge('ch_nobody')).toEqual([]);
     });
 
     it('gives callers copies: changing a read dispute leaves the store as it was', async () => {
       const store = getStore();
-      const dispute = aDispute();
+      const dispute = aDispute({ closedAt: new Date('2025-02-01T00:00:00.000Z') });
       const expected = structuredClone(dispute);
       await store.disputes.upsert(dispute);
       dispute.evidenceDueBy!.setUTCFullYear(1999);
+      dispute.closedAt!.setUTCFullYear(1999);
 
       const { items } = await store.disputes.list();
       items[0]!.evidenceDueBy!.setUTCFullYear(1999);
       items[0]!.status = 'lost';
+      const listed = await store.disputes.listByCharge(expected.stripeChargeId);
+      listed[0]!.closedAt!.setUTCFullYear(1999);
 
       expect(await store.disputes.findByStripeId(expected.stripeDisputeId)).toEqual(expected);
     });
@@ -1641,6 +1940,29 @@ const pagedLists = [
     list: (store, page) => store.payments.listByUserId(pagedUserId, page),
   } satisfies PagedList<PaymentRecord>,
   {
+    name: 'refunds.list',
+    order: 'oldest first',
+    build: (id, createdAt) => aRefund({ stripeRefundId: `re_page_${id}`, createdAt }),
+    idOf: (row) => row.stripeRefundId,
+    write: async (store, row) => void (await store.refunds.upsert(row)),
+    list: (store, page) => store.refunds.list(page),
+  } satisfies PagedList<RefundRecord>,
+  {
+    // The list's time is the expiry month: a row "created at" a time expires in that time's month.
+    name: 'paymentMethods.listExpiring',
+    order: 'oldest first',
+    build: (id, expiresIn) =>
+      aPaymentMethod({
+        stripePaymentMethodId: `pm_page_${id}`,
+        expYear: expiresIn.getUTCFullYear(),
+        expMonth: expiresIn.getUTCMonth() + 1,
+      }),
+    buildOutsider: (id) => aPaymentMethod({ stripePaymentMethodId: `pm_else_${id}`, expYear: 2100, expMonth: 1 }),
+    idOf: (row) => row.stripePaymentMethodId,
+    write: async (store, row) => void (await store.paymentMethods.upsert(row)),
+    list: (store, page) => store.paymentMethods.listExpiring({ ...page, through: { year: 2099, month: 12 } }),
+  } satisfies PagedList<PaymentMethodRecord>,
+  {
     name: 'disputes.list',
     order: 'oldest first',
     build: (id, createdAt) => aDispute({ stripeDisputeId: `dp_page_${id}`, createdAt }),
@@ -1851,7 +2173,14 @@ const paymentRows: MirroredRow<PaymentRecord> = {
 const refundRows: MirroredRow<RefundRecord> = {
   entity: 'refunds',
   build: (watermark) => aRefund({ watermark, status: 'pending' }),
-  changed: (row, watermark) => ({ ...row, watermark, status: 'succeeded' }),
+  changed: (row, watermark) => ({
+    ...row,
+    watermark,
+    status: 'succeeded',
+    tax: 45,
+    actor: 'admin:7',
+    note: `Approved at ${watermark}`,
+  }),
   upsert: (session, row) => session.refunds.upsert(row),
   find: (session, row) => session.refunds.findByStripeId(row.stripeRefundId),
 };
@@ -1872,7 +2201,14 @@ const creditRows: MirroredRow<CreditRecord> = {
 const disputeRows: MirroredRow<DisputeRecord> = {
   entity: 'disputes',
   build: (watermark) => aDispute({ watermark, status: 'needs_response' }),
-  changed: (row, watermark) => ({ ...row, watermark, status: 'under_review', evidenceDueBy: null }),
+  changed: (row, watermark) => ({
+    ...row,
+    watermark,
+    status: 'won',
+    evidenceDueBy: null,
+    evidenceSubmissionCount: watermark,
+    closedAt: new Date(watermark * 1000),
+  }),
   upsert: (session, row) => session.disputes.upsert(row),
   find: (session, row) => session.disputes.findByStripeId(row.stripeDisputeId),
 };
@@ -2050,7 +2386,11 @@ function describeTransactions(getStore: GetStore): void {
       expect(await store.invoices.findByStripeId(rows.invoice.stripeInvoiceId)).toEqual(rows.invoice);
       expect(await store.payments.findByStripeId(rows.payment.stripeChargeId)).toEqual(rows.payment);
       expect(await store.refunds.listByCharge(rows.payment.stripeChargeId)).toEqual([rows.refund]);
+      expect(await store.payments.listByInvoice(rows.invoice.stripeInvoiceId)).toEqual([rows.payment]);
+      expect(await store.refunds.listByInvoice(rows.invoice.stripeInvoiceId)).toEqual([rows.refund]);
+      expect((await store.refunds.list()).items).toEqual([rows.refund]);
       expect((await store.disputes.list()).items).toEqual([rows.dispute]);
+      expect(await store.disputes.listByCharge(rows.payment.stripeChargeId)).toEqual([rows.dispute]);
       expect(await store.webhookEvents.get(rows.event.eventId)).toEqual({
         ...rows.event,
         status: 'processing',
@@ -2111,7 +2451,11 @@ function describeTransactions(getStore: GetStore): void {
       expect((await store.payments.list()).items).toEqual([stored.payment]);
       expect((await store.payments.listByUserId(fresh.payment.userId!)).items).toEqual([]);
       expect(await store.refunds.listByCharge(fresh.payment.stripeChargeId)).toEqual([]);
+      expect(await store.payments.listByInvoice(fresh.invoice.stripeInvoiceId)).toEqual([]);
+      expect(await store.refunds.listByInvoice(fresh.invoice.stripeInvoiceId)).toEqual([]);
+      expect((await store.refunds.list()).items).toEqual([stored.refund]);
       expect((await store.disputes.list()).items).toEqual([stored.dispute]);
+      expect(await store.disputes.listByCharge(fresh.payment.stripeChargeId)).toEqual([]);
       expect(await store.webhookEvents.get(fresh.event.eventId)).toBeNull();
       expect(await store.webhookEvents.get(toClaim.eventId)).toEqual(before.toClaim);
       expect(await store.webhookEvents.get(toComplete.eventId)).toEqual(before.toComplete);
@@ -2134,6 +2478,8 @@ function describeTransactions(getStore: GetStore): void {
           invoices: (await tx.invoices.listByUserId(rows.invoice.userId!)).items,
           payments: (await tx.payments.listByUserId(rows.payment.userId!)).items,
           refunds: await tx.refunds.listByCharge(rows.payment.stripeChargeId),
+          invoicePayments: await tx.payments.listByInvoice(rows.invoice.stripeInvoiceId),
+          invoiceRefunds: await tx.refunds.listByInvoice(rows.invoice.stripeInvoiceId),
           duplicate: await tx.webhookEvents.record(rows.event),
           claimed,
           claimedAgain: await tx.webhookEvents.claim(rows.event.eventId, at),
@@ -2144,6 +2490,8 @@ function describeTransactions(getStore: GetStore): void {
         invoices: [rows.invoice],
         payments: [rows.payment],
         refunds: [rows.refund],
+        invoicePayments: [rows.payment],
+        invoiceRefunds: [rows.refund],
         duplicate: 'duplicate',
         claimed: {
           ...rows.event,
@@ -2474,7 +2822,11 @@ function aPaidInvoiceWithHistory() {
   return {
     invoice,
     payment,
-    refund: aRefund({ ...owner, stripeChargeId: payment.stripeChargeId }),
+    refund: aRefund({
+      ...owner,
+      stripeChargeId: payment.stripeChargeId,
+      stripeInvoiceId: invoice.stripeInvoiceId,
+    }),
     dispute: aDispute({ userId: owner.userId, stripeChargeId: payment.stripeChargeId }),
     event: aWebhookEvent({ type: 'invoice.paid' }),
   };

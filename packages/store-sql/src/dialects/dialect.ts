@@ -56,6 +56,8 @@ export interface SqlDialect {
   readonly supportsReturning: boolean;
   /** CREATE TABLE / INDEX roll back with the transaction around them. */
   readonly supportsTransactionalDdl: boolean;
+  /** An index name belongs to its table, not the schema (MySQL): DROP INDEX must name the table. */
+  readonly indexNamesArePerTable: boolean;
   readonly types: ColumnTypes;
   /** Appended to CREATE TABLE (engine, charset, collation). */
   readonly tableOptions: RawBuilder<unknown> | null;

@@ -78,6 +78,7 @@ export const mysqlDialect: SqlDialect = {
   capabilities: { supportsTransactions: true, supportsAdvisoryLocks: true },
   supportsReturning: false,
   supportsTransactionalDdl: false,
+  indexNamesArePerTable: true,
   types: {
     id: sql`varchar(255)`,
     short: sql`varchar(100)`,

@@ -64,6 +64,7 @@ export const postgresDialect: SqlDialect = {
   capabilities: { supportsTransactions: true, supportsAdvisoryLocks: true },
   supportsReturning: true,
   supportsTransactionalDdl: true,
+  indexNamesArePerTable: false,
   types: {
     id: sql`text collate "C"`,
     short: sql`text`,

@@ -89,6 +89,7 @@ export const sqliteDialect: SqlDialect = {
   capabilities: { supportsTransactions: true, supportsAdvisoryLocks: false },
   supportsReturning: true,
   supportsTransactionalDdl: true,
+  indexNamesArePerTable: false,
   types: {
     id: sql`text`,
     short: sql`text`,

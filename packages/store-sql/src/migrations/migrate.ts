@@ -91,6 +91,10 @@ async function applyOne(
       prefix,
       finish: (builder) =>
         dialect.tableOptions === null ? builder : builder.modifyEnd(dialect.tableOptions),
+      dropIndex: async (name, table) => {
+        const drop = db.schema.dropIndex(`${prefix}${name}`);
+        await (dialect.indexNamesArePerTable ? drop.on(table) : drop).execute();
+      },
     });
     await db
       .insertInto('migrations')

@@ -1,8 +1,9 @@
 // The schema's versions, oldest first. Forward only: a released migration is never edited or
 // removed; a change to the schema is a new entry at the end with the next version number.
 
-import type { CreateTableBuilder } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, RawBuilder } from 'kysely';
 import type { ColumnTypes, Executor } from '../dialects/dialect.js';
+import type { TableName } from '../schema.js';
 
 export interface MigrationContext {
   db: Executor;
@@ -11,6 +12,8 @@ export interface MigrationContext {
   prefix: string;
   /** Adds the dialect's table options (engine, charset) to a CREATE TABLE. */
   finish<T extends string>(builder: CreateTableBuilder<T, any>): CreateTableBuilder<T, any>;
+  /** Drops one of Billkit's indexes from `table`; `name` is without the prefix. */
+  dropIndex(name: string, table: TableName): Promise<void>;
 }
 
 export interface Migration {
@@ -29,6 +32,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'credits and notification outbox',
     up: createCreditsAndOutbox,
+  },
+  {
+    version: 3,
+    name: 'refund and dispute details, lists by invoice and by card expiry',
+    up: addRefundAndDisputeDetails,
   },
 ];
 
@@ -358,4 +366,46 @@ async function createCreditsAndOutbox({ db, types: t, prefix, finish }: Migratio
   await index('outbox_created_idx').on('outbox').columns(['created_at', 'id']).execute();
   await index('outbox_status_created_idx').on('outbox').columns(['status', 'created_at', 'id']).execute();
   await index('outbox_user_idx').on('outbox').column('user_id').execute();
+}
+
+async function addRefundAndDisputeDetails({
+  db,
+  types: t,
+  prefix,
+  dropIndex,
+}: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  const index = (name: string) => schema.createIndex(`${prefix}${name}`);
+  // One column per statement: SQLite's ALTER TABLE adds one at a time. A NOT NULL column needs a
+  // default there too; the defaults are what rows written before this migration read back.
+  const addColumn = (
+    table: 'refunds' | 'disputes',
+    column: string,
+    type: RawBuilder<unknown>,
+    build: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder = (same) => same,
+  ) => schema.alterTable(table).addColumn(column, type, build).execute();
+
+  await addColumn('refunds', 'stripe_invoice_id', t.id);
+  await addColumn('refunds', 'tax', t.bigint, (c) => c.notNull().defaultTo(0));
+  await addColumn('refunds', 'actor', t.id);
+  await addColumn('refunds', 'note', t.text);
+  await addColumn('disputes', 'evidence_submission_count', t.integer, (c) => c.notNull().defaultTo(0));
+  await addColumn('disputes', 'closed_at', t.timestamp);
+
+  await index('refunds_invoice_idx')
+    .on('refunds')
+    .columns(['stripe_invoice_id', 'created_at', 'stripe_refund_id'])
+    .execute();
+  // payments.listByInvoice: in order from the index; it also serves every lookup the one-column
+  // index of migration 1 served, so that one goes (after this one exists).
+  await index('payments_invoice_created_idx')
+    .on('payments')
+    .columns(['stripe_invoice_id', 'created_at', 'stripe_charge_id'])
+    .execute();
+  await dropIndex('payments_invoice_idx', 'payments');
+  // paymentMethods.listExpiring: cards (type = 'card') in expiry order.
+  await index('payment_methods_expiry_idx')
+    .on('payment_methods')
+    .columns(['type', 'exp_year', 'exp_month', 'stripe_payment_method_id'])
+    .execute();
 }

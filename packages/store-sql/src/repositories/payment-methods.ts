@@ -3,6 +3,7 @@
 import type { PaymentMethodRecord, PaymentMethodRepository } from '@billkit/core';
 import type { Selectable } from 'kysely';
 import { toBoolean, toNumber, toNumberOrNull } from '../columns.js';
+import { expiringCardsPage } from '../pages.js';
 import type { PaymentMethodsTable } from '../schema.js';
 import { type SqlContext, upsertRow, writeOnce } from '../sql-context.js';
 
@@ -70,5 +71,9 @@ export function paymentMethodRepository(context: SqlContext): PaymentMethodRepos
           .execute(),
       );
     },
+    listExpiring: async (query) =>
+      expiringCardsPage(context.db.selectFrom('payment_methods').selectAll(), query, (rows) =>
+        rows.map(fromRow),
+      ),
   };
 }

@@ -91,6 +91,16 @@ export function paymentRepository(context: SqlContext): PaymentRepository {
         page,
         (rows) => rows.map(fromRow),
       ),
+    listByInvoice: async (stripeInvoiceId) => {
+      const rows = await context.db
+        .selectFrom('payments')
+        .selectAll()
+        .where('stripe_invoice_id', '=', stripeInvoiceId)
+        .orderBy('created_at', 'asc')
+        .orderBy('stripe_charge_id', 'asc')
+        .execute();
+      return rows.map(fromRow);
+    },
   };
 }
 
@@ -99,24 +109,32 @@ export function refundRepository(context: SqlContext): RefundRepository {
   const toRow = (record: RefundRecord): RefundsTable => ({
     stripe_refund_id: record.stripeRefundId,
     stripe_charge_id: record.stripeChargeId,
+    stripe_invoice_id: record.stripeInvoiceId,
     stripe_customer_id: record.stripeCustomerId,
     user_id: record.userId,
     amount: record.amount,
     currency: record.currency,
+    tax: record.tax,
     status: record.status,
     reason: record.reason,
+    actor: record.actor,
+    note: record.note,
     created_at: dialect.toDbDate(record.createdAt),
     watermark: record.watermark,
   });
   const fromRow = (row: Selectable<RefundsTable>): RefundRecord => ({
     stripeRefundId: row.stripe_refund_id,
     stripeChargeId: row.stripe_charge_id,
+    stripeInvoiceId: row.stripe_invoice_id,
     stripeCustomerId: row.stripe_customer_id,
     userId: row.user_id,
     amount: toNumber(row.amount),
     currency: row.currency,
+    tax: toNumber(row.tax),
     status: row.status,
     reason: row.reason,
+    actor: row.actor,
+    note: row.note,
     createdAt: dialect.fromDbDate(row.created_at),
     watermark: toNumber(row.watermark),
   });
@@ -142,6 +160,24 @@ export function refundRepository(context: SqlContext): RefundRepository {
         .execute();
       return rows.map(fromRow);
     },
+    listByInvoice: async (stripeInvoiceId) => {
+      const rows = await context.db
+        .selectFrom('refunds')
+        .selectAll()
+        .where('stripe_invoice_id', '=', stripeInvoiceId)
+        .orderBy('created_at', 'asc')
+        .orderBy('stripe_refund_id', 'asc')
+        .execute();
+      return rows.map(fromRow);
+    },
+    list: (page) =>
+      keysetPage(
+        dialect,
+        context.db.selectFrom('refunds').selectAll(),
+        { list: 'refunds', timeColumn: 'created_at', idColumn: 'stripe_refund_id', order: 'oldestFirst' },
+        page,
+        (rows) => rows.map(fromRow),
+      ),
   };
 }
 
@@ -156,6 +192,8 @@ export function disputeRepository(context: SqlContext): DisputeRepository {
     status: record.status,
     reason: record.reason,
     evidence_due_by: dbDateOrNull(dialect, record.evidenceDueBy),
+    evidence_submission_count: record.evidenceSubmissionCount,
+    closed_at: dbDateOrNull(dialect, record.closedAt),
     created_at: dialect.toDbDate(record.createdAt),
     watermark: record.watermark,
   });
@@ -168,6 +206,8 @@ export function disputeRepository(context: SqlContext): DisputeRepository {
     status: row.status,
     reason: row.reason,
     evidenceDueBy: dateOrNull(dialect, row.evidence_due_by),
+    evidenceSubmissionCount: toNumber(row.evidence_submission_count),
+    closedAt: dateOrNull(dialect, row.closed_at),
     createdAt: dialect.fromDbDate(row.created_at),
     watermark: toNumber(row.watermark),
   });
@@ -191,5 +231,15 @@ export function disputeRepository(context: SqlContext): DisputeRepository {
         page,
         (rows) => rows.map(fromRow),
       ),
+    listByCharge: async (stripeChargeId) => {
+      const rows = await context.db
+        .selectFrom('disputes')
+        .selectAll()
+        .where('stripe_charge_id', '=', stripeChargeId)
+        .orderBy('created_at', 'asc')
+        .orderBy('stripe_dispute_id', 'asc')
+        .execute();
+      return rows.map(fromRow);
+    },
   };
 }

@@ -2,7 +2,7 @@
 // to the invoice and its subscription, and Smart Retries (the retry schedule, hard declines).
 
 import type Stripe from 'stripe';
-import { addDuration } from '../engine/calendar.js';
+import { addDuration, type Duration } from '../engine/calendar.js';
 import type { SimContext } from '../engine/context.js';
 import { idOf, updateWithEvent } from '../resources/shared.js';
 import { markInvoicePaid } from './invoicing.js';
@@ -51,7 +51,7 @@ export function attemptInvoicePayment(
       options.domain,
     );
     const outcome: PaymentOutcome = { kind: 'no_payment_method' };
-    onInvoicePaymentFailed(sim, invoice, outcome, options.domain);
+    onInvoicePaymentFailed(sim, invoice, pi, outcome, options.domain);
     return outcome;
   }
   pi.payment_method = pm;
@@ -76,13 +76,7 @@ export function onPaymentIntentSettled(
     onInvoiceSettled(sim, invoice, domain, pi);
     return;
   }
-  if (outcome.kind === 'requires_action') {
-    sim.emit('invoice.payment_action_required', invoice, undefined, domain);
-    onInvoicePaymentFailed(sim, invoice, outcome, domain);
-    return;
-  }
-  sim.emit('invoice.payment_failed', invoice, undefined, domain);
-  onInvoicePaymentFailed(sim, invoice, outcome, domain);
+  onInvoicePaymentFailed(sim, invoice, pi, outcome, domain);
 }
 
 function subscriptionOf(sim: SimContext, invoice: Stripe.Invoice): Stripe.Subscription | undefined {
@@ -128,12 +122,16 @@ function hasUnpaidInvoices(sim: SimContext, sub: Stripe.Subscription): boolean {
 }
 
 /**
- * A failed attempt: schedule the next Smart Retry (none after a hard decline), move the
- * subscription to past_due, and once retries run out, do what the settings say.
+ * A failed attempt: schedule the next Smart Retry (none after a hard decline) first, so that
+ * `invoice.payment_failed` carries the next attempt (null after the last one), as Stripe's does.
+ * A payment that needs 3D Secure also sends `invoice.payment_action_required` (its PaymentIntent is
+ * `requires_action`); an on-session one made no charge, so it sends only that. Then the
+ * subscription goes past_due, and once retries run out, the configured outcome follows.
  */
 function onInvoicePaymentFailed(
   sim: SimContext,
   invoice: Stripe.Invoice,
+  pi: Stripe.PaymentIntent,
   outcome: PaymentOutcome,
   domain: string | null,
 ): void {
@@ -151,6 +149,10 @@ function onInvoicePaymentFailed(
     retriesApply && !state.hardDecline && nextOffset ? addDuration(state.firstFailureAt, nextOffset) : null;
   if (before.next_payment_attempt !== invoice.next_payment_attempt) {
     sim.emit('invoice.updated', invoice, { next_payment_attempt: before.next_payment_attempt }, domain);
+  }
+  if (outcome.kind !== 'requires_action') sim.emit('invoice.payment_failed', invoice, undefined, domain);
+  if (pi.status === 'requires_action') {
+    sim.emit('invoice.payment_action_required', invoice, undefined, domain);
   }
   if (!sub || isCreate) return;
   if (sub.status === 'active' || sub.status === 'trialing') {
@@ -201,8 +203,13 @@ export function markUncollectible(sim: SimContext, invoice: Stripe.Invoice, doma
 }
 
 /**
- * The customer saved a new default card: open invoices that were waiting on a hard decline (or
- * on action) get retried at once, as Stripe does when the payment method is updated.
+ * The default payment method changed (the customer's `invoice_settings.default_payment_method` or
+ * the subscription's `default_payment_method`). Stripe does not retry an open invoice because of
+ * that: its API reference names only a new `source` on the customer update as a trigger for an
+ * immediate retry. The next scheduled retry simply uses the new default. An invoice whose retries
+ * stopped at a hard decline gets its next attempt at the next slot of the retry schedule that is
+ * still ahead (none when the schedule is used up); to collect at once, the host calls
+ * `invoices.pay`.
  */
 export function onDefaultPaymentMethodChanged(
   sim: SimContext,
@@ -213,10 +220,33 @@ export function onDefaultPaymentMethodChanged(
   for (const invoice of sim.store.all<Stripe.Invoice>('invoice')) {
     if (idOf(invoice.customer as string) !== customerId || invoice.status !== 'open') continue;
     const state = sim.dunning.get(invoice.id);
-    if (!state || invoice.auto_advance === false) continue;
+    if (!state?.hardDecline || invoice.auto_advance === false) continue;
     state.hardDecline = false;
-    invoice.next_payment_attempt = now;
+    const before = invoice.next_payment_attempt;
+    invoice.next_payment_attempt = nextScheduledAttempt(sim.config.retrySchedule, state, now);
+    if (before !== invoice.next_payment_attempt) {
+      sim.emit('invoice.updated', invoice, { next_payment_attempt: before }, domain);
+    }
   }
+}
+
+/**
+ * The first retry slot of the schedule (offsets from the first failure) that is still ahead, from
+ * the next unused one on; null when none is left. Slots skipped over count as used.
+ */
+export function nextScheduledAttempt(
+  schedule: readonly Duration[],
+  state: { firstFailureAt: number; retriesDone: number },
+  now: number,
+): number | null {
+  for (let i = state.retriesDone; i < schedule.length; i++) {
+    const at = addDuration(state.firstFailureAt, schedule[i]!);
+    if (at > now) {
+      state.retriesDone = i;
+      return at;
+    }
+  }
+  return null;
 }
 
 /** Retries of failed invoices whose time has come. */

@@ -431,12 +431,9 @@ export function createDispute(
     status: inquiry ? 'warning_needs_response' : 'needs_response',
   } as unknown as Stripe.Dispute;
   sim.store.insert(dispute);
-  const chargeBefore = { disputed: charge.disputed };
-  charge.disputed = true;
-  sim.emit('charge.dispute.created', dispute, undefined, domain);
-  sim.emit('charge.updated', charge, chargeBefore, domain);
   if (!inquiry) {
-    // Stripe withdraws the disputed amount and its dispute fee from the balance at once.
+    // Stripe withdraws the disputed amount and its dispute fee from the balance at once, so the
+    // dispute in charge.dispute.created already lists that withdrawal.
     const txn = createBalanceTransaction(sim, {
       amount: -charge.amount,
       currency: charge.currency,
@@ -448,8 +445,12 @@ export function createDispute(
       domain,
     });
     dispute.balance_transactions.push(txn);
-    sim.emit('charge.dispute.funds_withdrawn', dispute, undefined, domain);
   }
+  const chargeBefore = { disputed: charge.disputed };
+  charge.disputed = true;
+  sim.emit('charge.dispute.created', dispute, undefined, domain);
+  sim.emit('charge.updated', charge, chargeBefore, domain);
+  if (!inquiry) sim.emit('charge.dispute.funds_withdrawn', dispute, undefined, domain);
   return dispute;
 }
 

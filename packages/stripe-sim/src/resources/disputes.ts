@@ -194,7 +194,8 @@ function closeDispute(sim: SimContext, id: string): Stripe.Dispute {
 /**
  * Decides a dispute, as the card network would (used by the control API and Stripe's evidence test
  * values). A chargeback that is won gets its amount back (the dispute fee is kept, as Stripe
- * Australia does since October 2023): `charge.dispute.funds_reinstated`, then `charge.dispute.closed`.
+ * Australia does since October 2023): `charge.dispute.closed`, then `charge.dispute.funds_reinstated`
+ * (Stripe: "funds are reinstated to your account after a dispute is closed").
  * A lost chargeback is closed as `lost`; its funds were withdrawn when it opened.
  * An inquiry (no funds moved yet) that is won closes as `warning_closed`; one that is lost escalates
  * into a chargeback (`needs_response`, amount and dispute fee withdrawn), as the network would do —
@@ -235,10 +236,11 @@ export function resolveDispute(sim: SimContext, disputeId: string, outcome: 'won
       domain,
     });
     dispute.balance_transactions.push(txn);
+    sim.emit('charge.dispute.closed', dispute, undefined, domain);
     sim.emit('charge.dispute.funds_reinstated', dispute, undefined, domain);
-  } else {
-    dispute.status = 'lost';
+    return dispute;
   }
+  dispute.status = 'lost';
   sim.emit('charge.dispute.closed', dispute, undefined, domain);
   return dispute;
 }

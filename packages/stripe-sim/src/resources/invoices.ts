@@ -2,7 +2,12 @@
 // create_preview (what a subscription change or the next renewal will cost).
 
 import type Stripe from 'stripe';
-import { attemptInvoicePayment, markUncollectible, onInvoiceSettled } from '../billing/collection.js';
+import {
+  attemptInvoicePayment,
+  markUncollectible,
+  onInvoiceSettled,
+  paymentIntentOf,
+} from '../billing/collection.js';
 import { buildInvoice, finalizeInvoice, linesOf, markInvoicePaid } from '../billing/invoicing.js';
 import {
   currentPeriod,
@@ -15,7 +20,7 @@ import {
 } from '../billing/subscription-lifecycle.js';
 import { upcomingInvoice } from '../billing/tasks.js';
 import type { SimContext } from '../engine/context.js';
-import { invalidRequest, missingParam } from '../errors.js';
+import { invalidRequest, missingParam, StripeSimError } from '../errors.js';
 import type { Params } from '../http/params.js';
 import { paginate, type Route } from '../http/router.js';
 import { requireCustomer } from './customers.js';
@@ -318,8 +323,8 @@ function pay(sim: SimContext, id: string, params: Params): Stripe.Invoice {
   params.accept('forgive', 'source', 'mandate');
   params.done();
   const invoice = sim.store.get<Stripe.Invoice>('invoice', id, 'invoice');
-  if (invoice.status === 'paid')
-    throw invalidRequest('Invoice is already paid', undefined, 'invoice_already_paid' as string);
+  // Stripe answers with this message and no error code (there is no `invoice_already_paid` code).
+  if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid');
   if (invoice.status === 'void')
     throw invalidRequest('You cannot pay a voided invoice.', undefined, 'invoice_not_editable');
   const domain = domainOf(sim, invoice);
@@ -335,15 +340,13 @@ function pay(sim: SimContext, id: string, params: Params): Stripe.Invoice {
     ? sim.store.get<Stripe.PaymentMethod>('payment_method', paymentMethod, 'payment_method').id
     : null;
   const outcome = attemptInvoicePayment(sim, invoice, { offSession, paymentMethod: pm, domain });
+  // A card that needs 3D Secure leaves the invoice's PaymentIntent in requires_action, on-session or
+  // off-session alike; Stripe answers with a card error naming that, not with the decline.
+  if (paymentIntentOf(sim, invoice)?.status === 'requires_action') {
+    throw invoicePaymentRequiresAction();
+  }
   if (outcome.kind === 'declined') {
     throw cardDeclined(outcome.decline, { charge: outcome.charge.id });
-  }
-  if (outcome.kind === 'requires_action') {
-    throw invalidRequest(
-      "Payment for this invoice requires a payment method with authentication. Use the invoice's confirmation_secret to confirm the payment on-session.",
-      undefined,
-      'invoice_payment_intent_requires_action',
-    );
   }
   if (outcome.kind === 'no_payment_method') {
     throw invalidRequest(
@@ -353,6 +356,17 @@ function pay(sim: SimContext, id: string, params: Params): Stripe.Invoice {
     );
   }
   return invoice;
+}
+
+/** Stripe's 402 when paying an invoice needs the customer to authenticate (3D Secure) first. */
+function invoicePaymentRequiresAction(): StripeSimError {
+  return new StripeSimError(402, {
+    type: 'card_error',
+    code: 'invoice_payment_intent_requires_action',
+    doc_url: 'https://stripe.com/docs/error-codes/invoice-payment-intent-requires-action',
+    message:
+      'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice. For more details see: https://stripe.com/docs/billing/subscriptions/overview#requires-action',
+  });
 }
 
 /** POST /v1/invoices/create_preview: the invoice a change (or the next renewal) would make, kept nowhere. */

@@ -3,7 +3,7 @@
 
 import type Stripe from 'stripe';
 import { createBalanceTransaction } from '../billing/payments.js';
-import type { SimContext } from '../engine/context.js';
+import { changedAttributes, type SimContext, snapshot } from '../engine/context.js';
 import { newId } from '../engine/store.js';
 import { invalidRequest } from '../errors.js';
 import type { Params } from '../http/params.js';
@@ -30,15 +30,21 @@ export const refundRoutes: Route[] = [
       const refund = requireRefund(sim, path.id!, 'id');
       const metadata = params.metadataPatch(refund.metadata ?? {});
       params.done();
-      return updateWithEvent(
+      const domain = sim.domainOfCustomer(idOf(refund.customer as string | null));
+      const before = snapshot(refund);
+      updateWithEvent(
         sim,
         refund,
         'refund.updated',
         (target) => {
           if (metadata) target.metadata = metadata;
         },
-        sim.domainOfCustomer(idOf(refund.customer as string | null)),
+        domain,
       );
+      // A card refund's changes also go out as the older charge.refund.updated.
+      const changes = changedAttributes(before, refund);
+      if (Object.keys(changes).length > 0) sim.emit('charge.refund.updated', refund, changes, domain);
+      return refund;
     },
   },
   {

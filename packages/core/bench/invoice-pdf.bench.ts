@@ -1,0 +1,163 @@
+// How many invoice PDFs one core renders per second (document + PDF of a typical 3-line tax invoice
+// with a logo), next to a baseline from the same run: pdf-lib drawing the same text on one A4 page
+// with a standard font. The ratio says what our layout costs over pdf-lib's floor.
+// Run: `pnpm bench` in packages/core.
+
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { Bench } from 'tinybench';
+import { resolveBrand } from '../src/brand.js';
+import { renderInvoicePdf } from '../src/invoices/invoice-pdf.js';
+import { buildInvoiceDocument, type InvoiceDocument } from '../src/invoices/tax-invoice.js';
+import type { InvoiceLineRecord } from '../src/store/records.js';
+import { australianGst } from '../src/tax/tax-strategy.js';
+import { aCustomer, anInvoice } from '../src/testing/builders.js';
+
+const brand = resolveBrand({
+  name: 'Résumé Co Pty Ltd',
+  abn: '12 345 678 901',
+  address: ['Level 2, 10 Pitt Street', 'Sydney NSW 2000'],
+  logoPng: gradientPng(160, 48),
+  supportEmail: 'billing@resume.example',
+  website: 'https://resume.example',
+  footer: 'Thank you for your business. Questions? billing@resume.example',
+});
+const tax = australianGst({ abn: '12345678901' });
+const customer = aCustomer({
+  name: 'Sam Citizen',
+  address: { line1: '1 George Street', line2: null, city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' },
+});
+const invoice = anInvoice({
+  number: 'RC-0042',
+  lines: [
+    line('Pro (monthly)', 1, 2900, 264),
+    line('Extra seats (monthly)', 3, 3300, 300),
+    line('Remaining time on Pro after 14 Jan 2025 (prorated)', 1, 1355, 123),
+  ],
+  subtotal: 7555,
+  tax: 687,
+  total: 7555,
+  amountDue: 7555,
+  amountPaid: 7555,
+});
+
+function line(description: string, quantity: number, amount: number, gst: number): InvoiceLineRecord {
+  return {
+    stripeLineId: `il_${description.length}`,
+    description,
+    amount,
+    quantity,
+    proration: false,
+    tax: gst,
+    stripePriceId: 'price_pro_month',
+    periodStart: new Date('2025-01-01T00:00:00Z'),
+    periodEnd: new Date('2025-02-01T00:00:00Z'),
+  };
+}
+
+async function renderInvoice(): Promise<Uint8Array> {
+  const doc = buildInvoiceDocument({ invoice, customer, brand, tax });
+  return renderInvoicePdf(doc, brand);
+}
+
+/** The baseline: the invoice's strings, one drawText each, on one A4 page with Helvetica. */
+async function renderPlainPage(strings: string[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([595.28, 841.89]);
+  strings.forEach((text, index) => {
+    page.drawText(text, { x: 48, y: 800 - (index % 60) * 12, size: 9, font });
+  });
+  return pdf.save();
+}
+
+/** Roughly every string the invoice prints, for the baseline to draw as much text. */
+function printedStrings(doc: InvoiceDocument): string[] {
+  const { seller, buyer } = doc;
+  return [
+    doc.title,
+    doc.number,
+    doc.issueDate,
+    doc.statusLabel,
+    seller.name,
+    `ABN ${seller.abn}`,
+    ...seller.addressLines,
+    buyer.name ?? '',
+    ...buyer.addressLines,
+    ...doc.lines.flatMap((each) => [each.description, each.period, `${each.quantity}`, 'GST', 'Amount']),
+    ...['Subtotal', 'GST 10% (included)', 'Total', 'Paid', 'Amount due'].flatMap((label) => [label, '$75.55']),
+    ...doc.statements,
+    doc.footer ?? '',
+    'Page 1 of 1',
+  ];
+}
+
+/** A PNG logo of `width`×`height` RGB pixels, made by hand (signature, IHDR, IDAT, IEND). */
+function gradientPng(width: number, height: number): Uint8Array {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
+    rows.push(0);
+    for (let x = 0; x < width; x++) rows.push(79, 70, Math.round((255 * x) / width));
+  }
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(Buffer.from(rows))),
+      pngChunk('IEND', new Uint8Array()),
+    ]),
+  );
+}
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const BASELINE = 'baseline: pdf-lib, one A4 page, same text';
+const INVOICE = 'invoice PDF: build + render, 3 lines, logo';
+
+const strings = printedStrings(buildInvoiceDocument({ invoice, customer, brand, tax }));
+const bench = new Bench({ time: 4_000, warmupTime: 1_000 });
+bench.add(BASELINE, () => renderPlainPage(strings)).add(INVOICE, renderInvoice);
+await bench.run();
+
+const baselineThroughput = throughputOf(BASELINE);
+console.log(`Invoice PDFs on one core (Node ${process.versions.node}, ${strings.length} strings per page)`);
+console.table(
+  bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== 'completed') return { task: task.name, state: result.state };
+    return {
+      task: task.name,
+      'ops/s': Math.round(result.throughput.mean),
+      'p99 ms': Number(result.latency.p99.toFixed(2)),
+      'vs baseline': `${(result.throughput.mean / baselineThroughput).toFixed(2)}×`,
+      samples: result.latency.samples?.length ?? result.latency.df + 1,
+    };
+  }),
+);
+
+function throughputOf(name: string): number {
+  const result = bench.getTask(name)?.result;
+  if (result?.state !== 'completed') throw new Error(`The ${name} benchmark did not complete: ${result?.state}`);
+  return result.throughput.mean;
+}

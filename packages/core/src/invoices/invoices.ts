@@ -1,0 +1,104 @@
+// Invoices as the customer sees them: the mirrored list, one invoice, and its PDF, rendered by
+// Billkit with the host's branding (an Australian tax invoice under australianGst). Every read is
+// scoped to the user: another user's invoice id answers `invoice_not_found`, never the invoice.
+
+import { z } from 'zod';
+import type { BillingContext } from '../context.js';
+import { userIdSchema } from '../customers/customers.js';
+import { BillingError } from '../errors/billing-error.js';
+import { parseInput } from '../errors/parse-input.js';
+import type { Attachment } from '../notifications/notifier.js';
+import type { InvoiceRecord, OutboxMessageRecord, Page } from '../store/records.js';
+import { renderInvoicePdf } from './invoice-pdf.js';
+import { buildInvoiceDocument } from './tax-invoice.js';
+
+const invoiceIdSchema = z.string().regex(/^in_\w{1,250}$/, 'a Stripe invoice id (in_...)');
+const listSchema = z
+  .object({
+    limit: z.number().int().min(1).max(100).optional(),
+    after: z.string().max(500).nullable().optional(),
+  })
+  .default({});
+
+export function invoicesApi(ctx: BillingContext) {
+  async function owned(userId: string, invoiceId: string): Promise<InvoiceRecord> {
+    const invoice = await ctx.store.invoices.findByStripeId(invoiceId);
+    // One answer for "not there" and "someone else's": ids must not be probeable.
+    if (!invoice || invoice.userId !== userId) {
+      throw new BillingError('invoice_not_found', `No invoice ${invoiceId} for this user.`);
+    }
+    return invoice;
+  }
+
+  return {
+    /** The user's invoices, newest first, a page at a time (drafts included: they become the next bill). */
+    async list(userId: string, page?: z.input<typeof listSchema>): Promise<Page<InvoiceRecord>> {
+      const id = parseInput(userIdSchema, userId, 'invoices.list');
+      const args = parseInput(listSchema, page, 'invoices.list');
+      return ctx.store.invoices.listByUserId(id, {
+        ...(args.limit ? { limit: args.limit } : {}),
+        ...(args.after ? { after: args.after } : {}),
+      });
+    },
+
+    /** One of the user's invoices, with lines, tax and amounts paid. */
+    async get(userId: string, invoiceId: string): Promise<InvoiceRecord> {
+      const id = parseInput(userIdSchema, userId, 'invoices.get');
+      const invoice = parseInput(invoiceIdSchema, invoiceId, 'invoices.get');
+      return owned(id, invoice);
+    },
+
+    /**
+     * The invoice as a PDF (bytes), rendered by Billkit: under australianGst a valid Australian
+     * tax invoice. Drafts have no PDF yet (`invalid_state`): they may still change.
+     */
+    async pdf(userId: string, invoiceId: string): Promise<Uint8Array> {
+      const id = parseInput(userIdSchema, userId, 'invoices.pdf');
+      const invoice = await owned(id, parseInput(invoiceIdSchema, invoiceId, 'invoices.pdf'));
+      return renderFor(ctx, invoice);
+    },
+  };
+}
+
+async function renderFor(ctx: BillingContext, invoice: InvoiceRecord): Promise<Uint8Array> {
+  if (invoice.status === 'draft') {
+    throw new BillingError(
+      'invalid_state',
+      `Invoice ${invoice.stripeInvoiceId} is a draft; its PDF exists once it is finalized.`,
+    );
+  }
+  const customer = await ctx.store.customers.findByStripeId(invoice.stripeCustomerId);
+  const document = buildInvoiceDocument({
+    invoice,
+    customer,
+    brand: ctx.brand,
+    tax: {
+      kind: ctx.tax.kind,
+      registration: ctx.tax.registration,
+      pricesIncludeTax: ctx.tax.pricesIncludeTax,
+    },
+  });
+  return renderInvoicePdf(document, ctx.brand);
+}
+
+/** The file name customers see: `invoice-<number>.pdf`. */
+export function invoiceFileName(invoice: Pick<InvoiceRecord, 'number' | 'stripeInvoiceId'>): string {
+  const name = (invoice.number ?? invoice.stripeInvoiceId).replace(/[^\w.-]+/g, '-');
+  return `invoice-${name}.pdf`;
+}
+
+/** Receipts carry the invoice PDF; other notifications carry nothing. */
+export function attachmentsFor(ctx: BillingContext) {
+  return async (message: OutboxMessageRecord): Promise<Attachment[]> => {
+    if (message.kind !== 'receipt' || typeof message.data.invoiceId !== 'string') return [];
+    const invoice = await ctx.store.invoices.findByStripeId(message.data.invoiceId);
+    if (!invoice || invoice.status === 'draft') return [];
+    return [
+      {
+        filename: invoiceFileName(invoice),
+        contentType: 'application/pdf',
+        content: await renderFor(ctx, invoice),
+      },
+    ];
+  };
+}
