@@ -6,7 +6,7 @@ import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { defineCatalog } from '../src/catalog/define-catalog.js';
 import { clockFromUnixSeconds } from '../src/clock.js';
-import { createBilling } from '../src/create-billing.js';
+import { type BillingOptions, createBilling } from '../src/create-billing.js';
 import { memoryNotifier, type Notification } from '../src/notifications/notifier.js';
 import type { PoliciesInput } from '../src/policies/policies.js';
 import type { BillingStore } from '../src/store/billing-store.js';
@@ -52,7 +52,13 @@ export interface World {
 }
 
 export async function givenEngine(
-  options: { policies?: PoliciesInput; store?: BillingStore; sim?: StripeSim } = {},
+  options: {
+    policies?: PoliciesInput;
+    store?: BillingStore;
+    sim?: StripeSim;
+    /** More createBilling options (brand, urls, notifications, notifier, tax). */
+    billing?: Partial<BillingOptions>;
+  } = {},
 ): Promise<World> {
   const sim = options.sim ?? createStripeSim({ now: JAN_15 });
   const store = options.store ?? testStore();
@@ -65,6 +71,7 @@ export async function givenEngine(
     notifier,
     clock: clockFromUnixSeconds(() => sim.clock.now()),
     ...(options.policies ? { policies: options.policies } : {}),
+    ...options.billing,
   });
   await billing.catalog.sync();
   return { sim, stripe: sim.stripe, billing, store, sent: notifier.sent };
@@ -97,3 +104,21 @@ export async function givenSubscriber(world: World, userId = 'user_1', card = 'p
   });
   return subscription;
 }
+
+/** Delivers every event the simulator sends straight to applyEvent (what @billkit/webhooks does). */
+export function applyEverything(world: World): { results: Array<{ type: string; status: string }> } {
+  const results: Array<{ type: string; status: string }> = [];
+  world.sim.webhooks.listen(async (request) => {
+    const event = JSON.parse(await request.text()) as Stripe.Event;
+    const result = await world.billing.sync.applyEvent(event);
+    results.push({ type: event.type, status: result.status });
+    return new Response('ok');
+  });
+  return { results };
+}
+
+/** Seconds since the epoch of an ISO time, for the simulator's clock. */
+export const at = (iso: string) => Date.parse(iso) / 1000;
+
+/** The kinds of the notifications sent so far, in order. */
+export const kindsSent = (world: World) => world.sent.map((n) => n.kind);

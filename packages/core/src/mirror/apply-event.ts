@@ -329,7 +329,7 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
     });
     return applied;
   }
-  const { result, invoice } = await syncInvoice(ctx, event, payload.id, customer);
+  const { result, invoice } = await syncInvoice(ctx, event, payload, customer);
   const subscriptionId = idOf(
     payload.parent?.subscription_details?.subscription as string | null | undefined,
   );
@@ -338,7 +338,11 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
     event.type === 'invoice.payment_failed' &&
     invoice &&
     subscriptionId &&
-    isFinalAttempt(invoice) &&
+    isFinalAttempt({
+      ...invoice,
+      attempt_count: payload.attempt_count,
+      next_payment_attempt: payload.next_payment_attempt,
+    }) &&
     invoice.billing_reason !== 'subscription_create'
   ) {
     await enforceAfterRetries(ctx, subscriptionId);
@@ -349,9 +353,11 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
 async function syncInvoice(
   ctx: BillingContext,
   event: Stripe.Event,
-  invoiceId: string,
+  /** The invoice as the event carried it (or just its id). */
+  payload: Stripe.Invoice | { id: string },
   customer: Owner | null,
 ): Promise<{ result: ApplyResult; invoice: Stripe.Invoice | null }> {
+  const invoiceId = payload.id;
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
   if (existing && existing.watermark > event.created) {
     return { result: skipped('older than the mirrored state'), invoice: null };
@@ -361,7 +367,15 @@ async function syncInvoice(
   );
   const record = invoiceRecordFrom(invoice, customer?.userId ?? null, event.created);
   const notices = customer
-    ? (session: StoreSession) => queueInvoiceNotifications(ctx, session, invoice, customer, event.type)
+    ? (session: StoreSession) =>
+        queueInvoiceNotifications(
+          ctx,
+          session,
+          invoice,
+          customer,
+          event.type,
+          'attempt_count' in payload ? payload : invoice,
+        )
     : undefined;
   const result = await inTransaction(
     ctx,
@@ -380,7 +394,7 @@ async function applyInvoicePayment(ctx: BillingContext, event: Stripe.Event): Pr
     stripe.invoices.retrieve(invoiceId),
   );
   const customer = await customerOf(ctx, idOf(invoice.customer as string | null));
-  return (await syncInvoice(ctx, event, invoiceId, customer)).result;
+  return (await syncInvoice(ctx, event, { id: invoiceId }, customer)).result;
 }
 
 async function applyPaymentIntent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {

@@ -31,6 +31,11 @@ export async function queueInvoiceNotifications(
   invoice: Stripe.Invoice,
   owner: InvoiceOwner,
   trigger: InvoiceTrigger,
+  /**
+   * The invoice as the event carried it: which attempt failed and when the next one is. The
+   * invoice read from Stripe since may already be several attempts further.
+   */
+  attempt: Pick<Stripe.Invoice, 'attempt_count' | 'next_payment_attempt'> = invoice,
 ): Promise<void> {
   const base = { userId: owner.userId, email: owner.email };
   const hosted = invoice.hosted_invoice_url ?? null;
@@ -79,24 +84,24 @@ export async function queueInvoiceNotifications(
     await queueNotification(ctx, session, {
       ...base,
       kind: 'payment.failed',
-      key: `payment_failed:${invoice.id}:${invoice.attempt_count}`,
+      key: `payment_failed:${invoice.id}:${attempt.attempt_count}`,
       data: {
         invoiceId: invoice.id,
         number: invoice.number,
         amountDue: invoice.amount_remaining,
         currency: invoice.currency,
-        attempt: invoice.attempt_count,
-        nextAttemptAt: iso(invoice.next_payment_attempt),
+        attempt: attempt.attempt_count,
+        nextAttemptAt: iso(attempt.next_payment_attempt),
         failureMessage: last?.failureMessage ?? null,
         fixUrl: ctx.urls.portal ?? hosted,
-        final: isFinalAttempt(invoice),
+        final: isFinalAttempt({ ...invoice, ...pickAttempt(attempt) }),
       },
     });
   } else if (trigger === 'invoice.payment_action_required') {
     await queueNotification(ctx, session, {
       ...base,
       kind: 'payment.action_required',
-      key: `payment_action_required:${invoice.id}:${invoice.attempt_count}`,
+      key: `payment_action_required:${invoice.id}:${attempt.attempt_count}`,
       data: {
         invoiceId: invoice.id,
         number: invoice.number,
@@ -106,6 +111,10 @@ export async function queueInvoiceNotifications(
       },
     });
   }
+}
+
+function pickAttempt(attempt: Pick<Stripe.Invoice, 'attempt_count' | 'next_payment_attempt'>) {
+  return { attempt_count: attempt.attempt_count, next_payment_attempt: attempt.next_payment_attempt };
 }
 
 /** A subscription invoice that failed with no automatic retry left. */

@@ -48,7 +48,7 @@ export function translateStripeError(error: unknown, operation: string): Billing
   const type = e.type ?? '';
   const options = { cause: error, ...(e.requestId ? { stripeRequestId: e.requestId } : {}) };
   if (type === 'StripeCardError') {
-    if (e.code === 'authentication_required') {
+    if (e.code === 'authentication_required' || e.code === 'invoice_payment_intent_requires_action') {
       return new BillingError(
         'requires_action',
         'The card needs the customer to authenticate the payment.',
