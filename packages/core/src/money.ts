@@ -36,14 +36,19 @@ export function monthlyEquivalent(
   return (amount * perMonth) / count;
 }
 
-/** For people: `A$10.00`, through Intl.NumberFormat. */
+const formats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+/** For people: `A$10.00`, through Intl.NumberFormat (one formatter per locale and currency, reused). */
 export function formatMoney(value: Money, locale = 'en-AU'): string {
-  const digits =
-    new Intl.NumberFormat(locale, {
+  const key = `${locale}:${value.currency}`;
+  let entry = formats.get(key);
+  if (!entry) {
+    const format = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency: value.currency.toUpperCase(),
-    }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency.toUpperCase() }).format(
-    value.amount / 10 ** digits,
-  );
+    });
+    entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    formats.set(key, entry);
+  }
+  return entry.format.format(value.amount / 10 ** entry.digits);
 }

@@ -32,7 +32,7 @@ describe('starting a subscription', () => {
     });
     expect(world.sent.map((n) => n.kind)).toContain('welcome');
     const audit = await world.store.audit.list({ userId: 'user_1' });
-    expect(audit.items.map((e) => e.action)).toContain('welcome');
+    expect(audit.items.map((e) => e.action)).toContain('subscription.started');
   });
 
   it('refuses a declined card with its decline code, and leaves no subscription behind', async () => {

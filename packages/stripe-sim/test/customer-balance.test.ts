@@ -134,7 +134,10 @@ describe('customer balance on the next invoice', () => {
     const { customer } = await givenCustomer(world);
     await world.stripe.customers.createBalanceTransaction(customer.id, { amount: -500, currency: 'aud' });
 
-    const sub = await world.stripe.subscriptions.create({ customer: customer.id, items: [{ price: world.pro.id }] });
+    const sub = await world.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: world.pro.id }],
+    });
     const invoice = await latestInvoice(world, sub.id);
 
     expect(invoice).toMatchObject({
@@ -158,7 +161,10 @@ describe('customer balance on the next invoice', () => {
     const { customer } = await givenCustomer(world);
     await world.stripe.customers.createBalanceTransaction(customer.id, { amount: -1500, currency: 'aud' });
 
-    const sub = await world.stripe.subscriptions.create({ customer: customer.id, items: [{ price: world.pro.id }] });
+    const sub = await world.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: world.pro.id }],
+    });
     const invoice = await latestInvoice(world, sub.id);
 
     expect(invoice).toMatchObject({

@@ -85,7 +85,11 @@ describe('one-off invoices', () => {
 
 describe('invoices.pay', () => {
   /** An open A$10 one-off invoice (10% GST included) of a customer with a saved Australian card. */
-  async function givenOpenInvoice(): Promise<{ world: World; customer: Stripe.Customer; invoice: Stripe.Invoice }> {
+  async function givenOpenInvoice(): Promise<{
+    world: World;
+    customer: Stripe.Customer;
+    invoice: Stripe.Invoice;
+  }> {
     const world = await givenCatalog();
     const { customer } = await givenCustomer(world);
     await world.stripe.invoiceItems.create({
@@ -133,13 +137,15 @@ describe('invoices.pay', () => {
     });
     const seen = world.sim.webhooks.events().length;
 
-    await expect(world.stripe.invoices.pay(invoice.id, { payment_method: failing.id })).rejects.toMatchObject({
-      type: 'StripeCardError',
-      statusCode: 402,
-      code: 'card_declined',
-      decline_code: 'generic_decline',
-      message: 'Your card was declined.',
-    });
+    await expect(world.stripe.invoices.pay(invoice.id, { payment_method: failing.id })).rejects.toMatchObject(
+      {
+        type: 'StripeCardError',
+        statusCode: 402,
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        message: 'Your card was declined.',
+      },
+    );
 
     expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({
       status: 'open',
@@ -208,7 +214,13 @@ describe('tax on invoices', () => {
   it('charges no tax to a customer in the US when no tax rate applies', async () => {
     const world = await givenCatalog();
     const customer = await world.stripe.customers.create({
-      address: { line1: '1 Market St', city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US' },
+      address: {
+        line1: '1 Market St',
+        city: 'San Francisco',
+        state: 'CA',
+        postal_code: '94105',
+        country: 'US',
+      },
     });
     await world.stripe.invoiceItems.create({ customer: customer.id, amount: 1000, currency: 'aud' });
 
@@ -217,7 +229,12 @@ describe('tax on invoices', () => {
       pending_invoice_items_behavior: 'include',
     });
 
-    expect(invoice).toMatchObject({ subtotal: 1000, total: 1000, total_excluding_tax: 1000, total_taxes: [] });
+    expect(invoice).toMatchObject({
+      subtotal: 1000,
+      total: 1000,
+      total_excluding_tax: 1000,
+      total_taxes: [],
+    });
     expect(invoice.lines.data[0]!.taxes).toEqual([]);
   });
 
@@ -236,7 +253,12 @@ describe('tax on invoices', () => {
       pending_invoice_items_behavior: 'include',
     });
 
-    expect(invoice).toMatchObject({ subtotal: 1000, total: 1000, total_excluding_tax: 909, amount_due: 1000 });
+    expect(invoice).toMatchObject({
+      subtotal: 1000,
+      total: 1000,
+      total_excluding_tax: 909,
+      amount_due: 1000,
+    });
     expect(invoice.lines.data[0]).toMatchObject({ amount: 1000 });
     expect(invoice.total_taxes).toEqual([
       expect.objectContaining({

@@ -110,7 +110,12 @@ describe('refunds', () => {
   it('a retried refund with the same idempotency key refunds once and answers with the same refund', async () => {
     const sim = createStripeSim();
     const { chargeId } = await customerWithPayment(sim);
-    const request = { charge: chargeId, amount: 300, reason: 'requested_by_customer' as const, metadata: { ticket: 'T-1' } };
+    const request = {
+      charge: chargeId,
+      amount: 300,
+      reason: 'requested_by_customer' as const,
+      metadata: { ticket: 'T-1' },
+    };
 
     const first = await sim.stripe.refunds.create(request, { idempotencyKey: 'refund-T-1' });
     const retried = await sim.stripe.refunds.create(request, { idempotencyKey: 'refund-T-1' });

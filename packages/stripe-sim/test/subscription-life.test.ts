@@ -298,7 +298,10 @@ describe('failed renewal', () => {
     await world.stripe.subscriptions.update(subscription.id, { default_payment_method: fresh.id });
     await world.sim.clock.advance({ hours: 1 });
 
-    expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 1 });
+    expect(await world.stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+    });
     await world.sim.clock.advanceTo(FEB_15 + HOUR + DAY);
     expect((await world.stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
   });
@@ -348,7 +351,9 @@ describe('failed renewal', () => {
     const card = await world.stripe.paymentMethods.attach('pm_card_authenticationRequired', {
       customer: customer.id,
     });
-    await world.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+    await world.stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: card.id },
+    });
     await world.sim.clock.advanceTo(FEB_15 + HOUR - 1);
     const seen = world.sim.webhooks.events().length;
 

@@ -21,3 +21,18 @@ export async function recordAudit(
     data: entry.data,
   });
 }
+
+/** Whether `action` is already in the log for this subject (so a replayed operation logs it once). */
+export async function alreadyAudited(
+  session: StoreSession,
+  subjectId: string,
+  action: string,
+): Promise<boolean> {
+  let after: string | null = null;
+  do {
+    const page = await session.audit.list({ subjectId, limit: 100, after });
+    if (page.items.some((e) => e.action === action)) return true;
+    after = page.nextCursor;
+  } while (after);
+  return false;
+}

@@ -3,7 +3,7 @@
 // transaction.
 
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.js';
+import { alreadyAudited, recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
 import { requireCustomer, userIdSchema } from '../customers/customers.js';
@@ -75,14 +75,14 @@ export function creditsApi(ctx: BillingContext) {
       const now = ctx.clock.now();
       const record = creditRecordFrom(txn, args.userId, toUnix(now));
       await ctx.store.transaction(async (session) => {
-        const result = await session.credits.upsert(record);
+        await session.credits.upsert(record);
         if (!stripeCustomer.deleted) {
           const existing = await session.customers.findByStripeId(customer.stripeCustomerId);
           await session.customers.upsert(
             customerRecordFrom(stripeCustomer, args.userId, toUnix(now), existing, now),
           );
         }
-        if (result === 'inserted') {
+        if (!(await alreadyAudited(session, txn.id, 'credit.granted'))) {
           await recordAudit(session, ctx.clock, {
             actor: args.actor,
             action: 'credit.granted',

@@ -17,7 +17,12 @@ export interface EmailFormat {
 export function createEmailFormat(locale: string, timeZone: string): EmailFormat {
   const day = { day: 'numeric', month: 'long', year: 'numeric', timeZone } as const;
   const dates = new Intl.DateTimeFormat(locale, day);
-  const times = new Intl.DateTimeFormat(locale, { ...day, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+  const times = new Intl.DateTimeFormat(locale, {
+    ...day,
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
   // An expiry month is a calendar month, not an instant: read it in UTC so no zone shifts it.
   const months = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   return {

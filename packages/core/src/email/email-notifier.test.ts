@@ -60,14 +60,18 @@ async function startMailbox() {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        messages.push({ raw: Buffer.concat(chunks), recipients: session.envelope.rcptTo.map((r) => r.address) });
+        messages.push({
+          raw: Buffer.concat(chunks),
+          recipients: session.envelope.rcptTo.map((r) => r.address),
+        });
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  // Pooled: smtp-server holds each new connection 100 ms to catch early talkers, so reuse one.
+  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true });
   onTestFinished(async () => {
     transport.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -203,7 +207,9 @@ describe('emailNotifier', () => {
     const transport = recordingTransport();
     const notifier = emailNotifier({ transport, from: FROM, brand: BRAND });
 
-    await notifier.notify(receipt({ kind: 'subscription.paused', data: { portalUrl: 'https://resume.example/b' } }));
+    await notifier.notify(
+      receipt({ kind: 'subscription.paused', data: { portalUrl: 'https://resume.example/b' } }),
+    );
 
     const [message] = transport.sent;
     expect(message?.subject).toBe('Subscription paused');

@@ -1,8 +1,7 @@
 // The email Notifier: renders each notification with its template and hands it to a mail
 // transport (a nodemailer transporter, or anything with the same `sendMail`).
 
-import type { BrandInput } from '../brand.js';
-import { resolveBrand } from '../brand.js';
+import { type BrandInput, resolveBrand } from '../brand.js';
 import type { Logger } from '../logger.js';
 import type { Attachment, Notifier } from '../notifications/notifier.js';
 import { createEmailFormat } from './email-format.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type BrandInput, resolveBrand } from '../brand.js';
 import { BillingError } from '../errors/billing-error.js';
 import type { Address, CustomerRecord, InvoiceLineRecord, InvoiceRecord } from '../store/records.js';
@@ -13,7 +13,8 @@ import { buildInvoiceDocument } from './tax-invoice.js';
 
 const A4_WIDTH = 595.28;
 /** pdfjs's copies of the 14 standard fonts, so it measures Helvetica as a viewer would. */
-const standardFontDataUrl = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const standardFontDataUrl = `${join(pdfjsRoot, 'standard_fonts')}/`;
 
 // ---- a PNG made by hand: signature, IHDR, IDAT, IEND, each chunk with its CRC-32 ----------------
 
@@ -36,14 +37,14 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A 1×1 PNG of one RGB colour. */
-function onePixelPng(red: number, green: number, blue: number): Uint8Array {
+function onePixelPng(red: number, green: number, blue: number): Uint8Array<ArrayBuffer> {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(1, 0); // width
   header.writeUInt32BE(1, 4); // height
   header[8] = 8; // bit depth
   header[9] = 2; // colour type: RGB
   const scanline = Uint8Array.from([0, red, green, blue]); // filter byte, then the pixel
-  return new Uint8Array(
+  return Uint8Array.from(
     Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       pngChunk('IHDR', header),
@@ -69,7 +70,7 @@ async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
   const pdf = await getDocument({
     data: new Uint8Array(bytes),
     useSystemFonts: false,
-    isEvalSupported: false,
+    // No isEvalSupported: pdfjs 5 dropped the option (it no longer compiles fonts with eval).
     standardFontDataUrl,
   }).promise;
   try {
@@ -92,7 +93,7 @@ async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
     const firstPage = await pdf.getPage(1);
     const operators = await firstPage.getOperatorList();
     const imagesOnFirstPage = operators.fnArray.filter((op) => op === OPS.paintImageXObject).length;
-    const { info } = (await pdf.getMetadata()) as { info: Record<string, unknown> };
+    const info = (await pdf.getMetadata()).info as Record<string, unknown>;
     return { pages, title: info.Title, producer: info.Producer, imagesOnFirstPage, overflowing };
   } finally {
     await pdf.destroy();
@@ -190,7 +191,7 @@ describe('the invoice PDF', () => {
     expect((await readPdf(await render(invoice, null, noLogo))).imagesOnFirstPage).toBe(0);
   });
 
-  it("names the buyer and their ABN on a A$1,200.00 invoice", async () => {
+  it('names the buyer and their ABN on a A$1,200.00 invoice', async () => {
     const invoice = paidInvoice([line('Team plan (annual)', 120_000, 10_909)]);
     const customer = aCustomer({
       name: 'Big Buyer Pty Ltd',
@@ -207,7 +208,10 @@ describe('the invoice PDF', () => {
 
   it('marks a sale to an overseas customer as a GST-free export with no GST', async () => {
     const invoice = paidInvoice([line('Pro (monthly)', 1000, 0)]);
-    const customer = aCustomer({ name: 'Jo Public', address: { ...sydney, city: 'Austin', state: 'TX', country: 'US' } });
+    const customer = aCustomer({
+      name: 'Jo Public',
+      address: { ...sydney, city: 'Austin', state: 'TX', country: 'US' },
+    });
     const text = (await readPdf(await render(invoice, customer))).pages.join(' ');
     expect(text).toContain('GST-free export: no GST is included (supply to a customer outside Australia).');
     expect(text).toMatch(/GST \$0\.00/);
@@ -248,12 +252,38 @@ describe('the invoice PDF', () => {
     expect(pdf.overflowing).toEqual([]);
   });
 
-  it('is byte-for-byte the same when rendered twice', async () => {
+  it('cuts a description taller than a page short rather than paging forever', async () => {
+    const endless = Array.from({ length: 3000 }, (_, index) => `w${index}`).join(' ');
+    const pdf = await readPdf(await render(paidInvoice([line(endless, 1000, 91)]), null));
+    expect(pdf.pages.length).toBeLessThanOrEqual(2);
+    expect(pdf.pages.join(' ')).toContain('w0 w1 w2');
+    expect(pdf.pages.join(' ')).toContain('…');
+    expect(pdf.pages.join(' ')).toContain('Total price includes GST of $0.91.');
+  });
+
+  it('prints a long brand footer whole on every page', async () => {
+    const footer = `${'Payment terms: 14 days from the date of issue. '.repeat(10)}End of terms.`;
+    const withFooter = resolveBrand({ ...brandInput, footer });
+    const lines = Array.from({ length: 40 }, (_, index) => line(`Seat ${index + 1}`, 1100, 100));
+    const pdf = await readPdf(await render(paidInvoice(lines), null, withFooter));
+    expect(pdf.pages.length).toBeGreaterThan(1);
+    for (const page of pdf.pages) expect(page).toContain(footer);
+  });
+
+  it('is byte-for-byte the same when rendered again a day later', async () => {
     const invoice = paidInvoice([line('Pro (monthly)', 1000, 91)]);
     const customer = aCustomer({ name: 'Sam Citizen', address: sydney });
-    const first = await render(invoice, customer);
-    const second = await render(invoice, customer);
-    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    // Only Date is faked: pdf-lib stamps documents with the current time unless told otherwise.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2025-06-01T09:00:00Z'));
+      const first = await render(invoice, customer);
+      vi.setSystemTime(new Date('2025-06-02T17:30:00Z'));
+      const second = await render(invoice, customer);
+      expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('prints names the standard fonts cannot encode with "?" instead of failing', async () => {

@@ -13,8 +13,9 @@ const PAGE_HEIGHT = 841.89;
 const MARGIN = 48;
 const CONTENT_RIGHT = PAGE_WIDTH - MARGIN;
 const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-/** Room kept free at the bottom of every page for the footer and page number. */
-const FOOTER_HEIGHT = 48;
+const FOOTER_LINE_HEIGHT = 10;
+/** A row's cell never wraps past this, so any row fits on a fresh page (and pagination ends). */
+const MAX_CELL_LINES = 40;
 const LOGO_MAX_WIDTH = 150;
 const LOGO_MAX_HEIGHT = 56;
 const BODY_SIZE = 9;
@@ -47,6 +48,9 @@ interface Pen {
   doc: InvoiceDocument;
   page: PDFPage;
   y: number;
+  /** The lowest y content may reach: the footer is below it. */
+  bottom: number;
+  footerLines: string[];
 }
 
 /** Renders the invoice (a tax invoice under Australian GST) as PDF bytes: A4, brand colours and logo. */
@@ -67,11 +71,12 @@ export async function renderInvoicePdf(doc: InvoiceDocument, brand: Brand): Prom
   };
   const logo = brand.logoPng ? await embedLogo(pdf, brand.logoPng) : null;
 
-  const pen: Pen = { pdf, fonts, palette, doc, page: pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]), y: 0 };
-  pen.y = PAGE_HEIGHT - MARGIN;
+  const page = pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+  const footerLines = doc.footer ? wrapText(doc.footer, fonts.regular, 8, CONTENT_WIDTH - 80) : [];
+  const bottom = MARGIN + Math.max(1, footerLines.length) * FOOTER_LINE_HEIGHT + 16;
+  const pen: Pen = { pdf, fonts, palette, doc, page, y: PAGE_HEIGHT - MARGIN, bottom, footerLines };
   drawFirstPageHeader(pen, logo);
-  const columns = tableColumns(doc);
-  drawTable(pen, columns);
+  drawTable(pen, tableColumns(doc));
   drawTotals(pen);
   drawStatements(pen);
   drawPageFooters(pen);
@@ -113,7 +118,10 @@ function drawFirstPageHeader(pen: Pen, logo: PDFImage | null): void {
 
   const partiesTop = pen.y;
   const sellerBottom = drawParty(pen, MARGIN, partiesTop, 'From', sellerLines(pen.doc));
-  const buyerBottom = drawParty(pen, MARGIN + CONTENT_WIDTH / 2, partiesTop, 'Bill to', buyerLines(pen.doc));
+  const buyer = buyerLines(pen.doc);
+  // An unknown buyer gets no empty "Bill to" block (buildInvoiceDocument warns when one is required).
+  const buyerBottom =
+    buyer.length > 0 ? drawParty(pen, MARGIN + CONTENT_WIDTH / 2, partiesTop, 'Bill to', buyer) : partiesTop;
   pen.y = Math.min(sellerBottom, buyerBottom) - 20;
 }
 
@@ -199,8 +207,12 @@ function drawParty(pen: Pen, x: number, top: number, label: string, lines: Party
 function drawContinuationHeader(pen: Pen): void {
   const { fonts, palette, doc } = pen;
   const y = pen.y - 14;
-  drawText(pen, `${doc.title} ${doc.number}`, MARGIN, y, { font: fonts.bold, size: 14, color: palette.primary });
-  drawRight(pen, `${doc.seller.name} · ${doc.issueDate}`, CONTENT_RIGHT, y, {
+  drawText(pen, `${doc.title} ${doc.number}`, MARGIN, y, {
+    font: fonts.bold,
+    size: 14,
+    color: palette.primary,
+  });
+  drawRight(pen, doc.issueDate, CONTENT_RIGHT, y, {
     font: fonts.regular,
     size: BODY_SIZE,
     color: palette.muted,
@@ -213,14 +225,22 @@ function drawContinuationHeader(pen: Pen): void {
 function tableColumns(doc: InvoiceDocument): Column[] {
   const fixed: Column[] = [
     { heading: 'Period', width: 118, align: 'left', cell: (line) => line.period },
-    { heading: 'Qty', width: 34, align: 'right', cell: (line) => (line.quantity === null ? '' : `${line.quantity}`) },
+    {
+      heading: 'Qty',
+      width: 34,
+      align: 'right',
+      cell: (line) => (line.quantity === null ? '' : `${line.quantity}`),
+    },
   ];
   if (doc.taxColumnLabel) {
     fixed.push({ heading: doc.taxColumnLabel, width: 62, align: 'right', cell: taxCell });
   }
   fixed.push({ heading: 'Amount', width: 72, align: 'right', cell: (line) => formatMoney(line.amount) });
   const descriptionWidth = CONTENT_WIDTH - fixed.reduce((sum, column) => sum + column.width, 0);
-  return [{ heading: 'Description', width: descriptionWidth, align: 'left', cell: (line) => line.description }, ...fixed];
+  return [
+    { heading: 'Description', width: descriptionWidth, align: 'left', cell: (line) => line.description },
+    ...fixed,
+  ];
 }
 
 function taxCell(line: InvoiceDocumentLine): string {
@@ -231,7 +251,7 @@ function drawTable(pen: Pen, columns: Column[]): void {
   drawTableHeading(pen, columns);
   for (const line of pen.doc.lines) {
     const cells = columns.map((column) =>
-      wrapText(column.cell(line), pen.fonts.regular, BODY_SIZE, column.width - 8),
+      capLines(wrapText(column.cell(line), pen.fonts.regular, BODY_SIZE, column.width - 8)),
     );
     const rowHeight = Math.max(...cells.map((cell) => cell.length)) * (BODY_SIZE + LINE_GAP) + 8;
     if (!hasRoom(pen, rowHeight)) {
@@ -243,6 +263,11 @@ function drawTable(pen: Pen, columns: Column[]): void {
     drawRule(pen, pen.y + 3);
   }
   pen.y -= 12;
+}
+
+function capLines(lines: string[]): string[] {
+  if (lines.length <= MAX_CELL_LINES) return lines;
+  return [...lines.slice(0, MAX_CELL_LINES - 1), '…'];
 }
 
 function drawTableHeading(pen: Pen, columns: Column[]): void {
@@ -293,7 +318,7 @@ function drawTotals(pen: Pen): void {
   if (doc.taxLabel) rows.push({ label: doc.taxLabel, value: formatMoney(doc.gst) });
   rows.push({ label: 'Total', value: formatMoney(doc.total), emphasis: true });
   rows.push({ label: 'Paid', value: formatMoney(doc.amountPaid) });
-  rows.push({ label: 'Amount due', value: formatMoney(doc.amountDue) });
+  rows.push({ label: 'Amount due', value: formatMoney(doc.amountDue), emphasis: doc.amountDue.amount > 0 });
 
   const rowHeight = 16;
   if (!hasRoom(pen, rows.length * rowHeight + 8)) startNewPage(pen);
@@ -323,23 +348,22 @@ function drawStatements(pen: Pen): void {
 
 /** The brand's footer and `Page n of N` on every page, once the page count is known. */
 function drawPageFooters(pen: Pen): void {
-  const { pdf, doc, fonts, palette } = pen;
+  const { pdf, fonts, palette, footerLines } = pen;
   const pages = pdf.getPages();
-  const footerLines = doc.footer ? wrapText(doc.footer, fonts.regular, 8, CONTENT_WIDTH - 80).slice(0, 3) : [];
   pages.forEach((page, index) => {
     const style = { font: fonts.regular, size: 8, color: palette.muted };
     const onPage = { page };
-    let y = MARGIN - 8 + (footerLines.length - 1) * 10;
+    let y = MARGIN - 8 + (footerLines.length - 1) * FOOTER_LINE_HEIGHT;
     for (const line of footerLines) {
       drawText(onPage, line, MARGIN, y, style);
-      y -= 10;
+      y -= FOOTER_LINE_HEIGHT;
     }
     drawRight(onPage, `Page ${index + 1} of ${pages.length}`, CONTENT_RIGHT, MARGIN - 8, style);
   });
 }
 
 function hasRoom(pen: Pen, height: number): boolean {
-  return pen.y - height >= MARGIN + FOOTER_HEIGHT;
+  return pen.y - height >= pen.bottom;
 }
 
 function startNewPage(pen: Pen): void {
@@ -371,7 +395,9 @@ function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): 
   const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= maxWidth;
   const lines: string[] = [];
   let current = '';
-  for (const word of toWinAnsi(text).split(' ').filter((part) => part !== '')) {
+  for (const word of toWinAnsi(text)
+    .split(' ')
+    .filter((part) => part !== '')) {
     const candidate = current ? `${current} ${word}` : word;
     if (fits(candidate)) {
       current = candidate;

@@ -5,11 +5,22 @@ import { australianGst, noTax, stripeTax } from '../tax/tax-strategy.js';
 import { aCustomer, anInvoice } from '../testing/builders.js';
 import { type BuildInvoiceDocumentInput, buildInvoiceDocument, toWinAnsi } from './tax-invoice.js';
 
-const brand = resolveBrand({ name: 'Acme Pty Ltd', abn: '12345678901', address: ['1 Pitt St', 'Sydney NSW 2000'] });
+const brand = resolveBrand({
+  name: 'Acme Pty Ltd',
+  abn: '12345678901',
+  address: ['1 Pitt St', 'Sydney NSW 2000'],
+});
 const gst = australianGst({ abn: '98 765 432 109' });
 
 function sydney(): Address {
-  return { line1: '1 George St', line2: null, city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' };
+  return {
+    line1: '1 George St',
+    line2: null,
+    city: 'Sydney',
+    state: 'NSW',
+    postalCode: '2000',
+    country: 'AU',
+  };
 }
 
 function overseas(country: string): Address {
@@ -20,7 +31,15 @@ function overseas(country: string): Address {
 function invoiceOf(total: number, tax: number, overrides: Partial<InvoiceRecord> = {}): InvoiceRecord {
   const base = anInvoice();
   const line: InvoiceLineRecord = { ...base.lines[0]!, description: 'Pro (monthly)', amount: total, tax };
-  return anInvoice({ subtotal: total, tax, total, amountDue: total, amountPaid: total, lines: [line], ...overrides });
+  return anInvoice({
+    subtotal: total,
+    tax,
+    total,
+    amountDue: total,
+    amountPaid: total,
+    lines: [line],
+    ...overrides,
+  });
 }
 
 function build(overrides: Partial<BuildInvoiceDocumentInput> = {}) {
@@ -141,7 +160,9 @@ describe('an Australian tax invoice', () => {
   });
 
   it('owes nothing on a void invoice', () => {
-    const doc = build({ invoice: invoiceOf(1000, 91, { status: 'void', amountPaid: 0, amountRemaining: 1000 }) });
+    const doc = build({
+      invoice: invoiceOf(1000, 91, { status: 'void', amountPaid: 0, amountRemaining: 1000 }),
+    });
     expect(doc.statusLabel).toBe('VOID');
     expect(doc.amountDue.amount).toBe(0);
   });
@@ -253,7 +274,11 @@ describe('a plain invoice (Stripe Tax or no tax)', () => {
     expect(taxed.taxColumnLabel).toBe('Tax');
     expect(taxed.statements).toEqual([]);
 
-    const untaxed = build({ tax: noTax(), invoice: invoiceOf(1000, 0), brand: resolveBrand({ name: 'Acme' }) });
+    const untaxed = build({
+      tax: noTax(),
+      invoice: invoiceOf(1000, 0),
+      brand: resolveBrand({ name: 'Acme' }),
+    });
     expect(untaxed.taxLabel).toBeNull();
     expect(untaxed.taxColumnLabel).toBeNull();
   });

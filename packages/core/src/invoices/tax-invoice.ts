@@ -119,7 +119,7 @@ export interface InvoiceDocument {
   warnings: string[];
 }
 
-/** Builds the printable content of an invoice; a tax invoice under Australian GST. Never throws on content. */
+/** What an invoice prints: a tax invoice under Australian GST. Problems go to `warnings`, never thrown. */
 export function buildInvoiceDocument(input: BuildInvoiceDocumentInput): InvoiceDocument {
   const { invoice, customer, brand, tax } = input;
   const isGst = tax.kind === 'australian_gst';
@@ -147,7 +147,9 @@ export function buildInvoiceDocument(input: BuildInvoiceDocumentInput): InvoiceD
     };
   });
 
-  const expectedGst = isGst ? expectedInvoiceGst(invoice, lines, { exportCountry, inclusive, ratePercent }) : 0;
+  const expectedGst = isGst
+    ? expectedInvoiceGst(invoice, lines, { exportCountry, inclusive, ratePercent })
+    : 0;
   if (isGst) warnings.push(...gstWarnings(invoice, lines, { expectedGst, exportCountry, inclusive }));
 
   const seller = sellerOf(brand, tax);
@@ -399,7 +401,12 @@ function gstStatements(
 
 function dateFormats(timeZone: string) {
   const long = new Intl.DateTimeFormat('en-AU', { day: 'numeric', month: 'long', year: 'numeric', timeZone });
-  const short = new Intl.DateTimeFormat('en-AU', { day: 'numeric', month: 'short', year: 'numeric', timeZone });
+  const short = new Intl.DateTimeFormat('en-AU', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone,
+  });
   return {
     long: (date: Date) => long.format(date),
     period(start: Date, end: Date): string {

@@ -10,6 +10,7 @@ import type { BillingContext } from '../context.js';
 import { type QueuedNotification, queueNotification } from '../notifications/outbox.js';
 import { isFinalAttempt, queueInvoiceNotifications } from '../payments/invoice-notifications.js';
 import { enforceAfterRetries } from '../payments/payments.js';
+import { gstShare } from '../refunds/refund-tax.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
 import { writeSubscription } from '../subscriptions/subscription-writes.js';
@@ -458,6 +459,17 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
   const refund = await ctx.gateway.call('refunds.retrieve', (stripe) => stripe.refunds.retrieve(refundId));
   const customer = await customerOf(ctx, idOf(refund.customer as string | null));
   const record = refundRecordFrom(refund, customer?.userId ?? null, event.created);
+  if (!record.stripeInvoiceId && record.stripeChargeId) {
+    // A refund made outside Billkit (Stripe's dashboard): its invoice and GST share from the mirror.
+    const payment = await ctx.store.payments.findByStripeId(record.stripeChargeId);
+    const invoice = payment?.stripeInvoiceId
+      ? await ctx.store.invoices.findByStripeId(payment.stripeInvoiceId)
+      : null;
+    if (invoice) {
+      record.stripeInvoiceId = invoice.stripeInvoiceId;
+      record.tax = gstShare(invoice.tax, invoice.total, record.amount);
+    }
+  }
   const issued = customer && (record.status === 'succeeded' || record.status === 'pending');
   return inTransaction(
     ctx,
@@ -479,6 +491,7 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
               amount: refund.amount,
               currency: refund.currency,
               tax: record.tax,
+              taxLabel: ctx.tax.label,
               invoiceId: record.stripeInvoiceId,
               invoiceNumber: invoice?.number ?? null,
               reason: record.note ?? record.reason,

@@ -103,6 +103,8 @@ export interface CustomerNotificationData {
     currency: string;
     /** GST refunded within `amount` (adjustment note), minor units. */
     tax: number;
+    /** What the tax is called: 'GST', 'Tax'. */
+    taxLabel: string;
     invoiceId: string | null;
     invoiceNumber: string | null;
     reason: string | null;

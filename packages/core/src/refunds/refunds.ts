@@ -5,7 +5,7 @@
 
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.js';
+import { alreadyAudited, recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
 import { BillingError } from '../errors/billing-error.js';
@@ -208,9 +208,9 @@ async function mirrorRefund(
     watermark,
   );
   const written = await ctx.store.transaction(async (session) => {
-    const result = await session.refunds.upsert(record);
+    await session.refunds.upsert(record);
     await session.payments.upsert(payment);
-    if (result === 'inserted') {
+    if (!(await alreadyAudited(session, refund.id, 'refund.created'))) {
       await recordAudit(session, ctx.clock, {
         actor: record.actor ?? 'system',
         action: 'refund.created',
@@ -238,6 +238,7 @@ async function mirrorRefund(
           amount: refund.amount,
           currency: refund.currency,
           tax: record.tax,
+          taxLabel: ctx.tax.label,
           invoiceId: record.stripeInvoiceId,
           invoiceNumber: invoice?.number ?? null,
           reason: record.note,

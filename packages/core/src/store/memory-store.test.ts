@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/billing-error.js';
-import { aCustomer, anAuditEntry, anInvoice, aPayment, aPaymentMethod, aRefund } from '../testing/builders.js';
+import {
+  aCustomer,
+  anAuditEntry,
+  anInvoice,
+  aPayment,
+  aPaymentMethod,
+  aRefund,
+} from '../testing/builders.js';
 import { runStoreConformance } from '../testing/store-conformance.js';
 import type { StoreSession } from './billing-store.js';
 import { memoryStore } from './memory-store.js';

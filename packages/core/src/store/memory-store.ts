@@ -2,6 +2,7 @@
 // Writes (inside a transaction or not) run one at a time; a transaction writes to a draft layered
 // over the committed rows and publishes it only when its function resolves.
 
+import { InvalidInputError } from '../errors/billing-error.js';
 import {
   type AuditLog,
   type BillingStore,
@@ -19,7 +20,6 @@ import {
   type UpsertResult,
   type WebhookEventRepository,
 } from './billing-store.js';
-import { InvalidInputError } from '../errors/billing-error.js';
 import { decodeAuditCursor, decodeKeyCursor, encodeCursor, pageLimit } from './page-cursor.js';
 import type {
   AuditEntry,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gstFromExclusive, gstFromInclusive } from './gst.js';
 
-/** The exact rational `numerator / denominator`, rounded half up, in BigInt: the oracle for the properties. */
+/** The exact rational `numerator / denominator` rounded half up, in BigInt: the properties' oracle. */
 function exactHalfUp(numerator: bigint, denominator: bigint): number {
   return Number((numerator * 2n + denominator) / (denominator * 2n));
 }
@@ -42,7 +42,7 @@ describe('gstFromInclusive', () => {
     expect(() => gstFromInclusive(Number.NaN)).toThrow(RangeError);
   });
 
-  it('equals the exact eleventh rounded half up, between zero and the total, for any total up to A$10m', () => {
+  it('is the exact eleventh rounded half up, from zero to the total, for any total to A$10m', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), (total) => {
         const gst = gstFromInclusive(total);
@@ -85,9 +85,13 @@ describe('gstFromExclusive', () => {
 
   it('equals the exact rate × net rounded half up for any net price and rate', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), fc.integer({ min: 0, max: 100 }), (net, rate) => {
-        expect(gstFromExclusive(net, rate)).toBe(exactHalfUp(BigInt(net) * BigInt(rate), 100n));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        (net, rate) => {
+          expect(gstFromExclusive(net, rate)).toBe(exactHalfUp(BigInt(net) * BigInt(rate), 100n));
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,8 @@ export function gstFromInclusive(totalMinor: number, ratePercent = 10): number {
   // Reduce the fraction first (10/110 is 1/11), so a 10% total stays exact up to MAX_SAFE_INTEGER.
   const divisor = greatestCommonDivisor(ratePercent, 100 + ratePercent);
   const scaled = totalMinor * (ratePercent / divisor);
-  if (!Number.isSafeInteger(scaled)) throw new RangeError(`totalMinor ${totalMinor} is too large to tax exactly`);
+  if (!Number.isSafeInteger(scaled))
+    throw new RangeError(`totalMinor ${totalMinor} is too large to tax exactly`);
   return divideRoundingHalfAwayFromZero(scaled, (100 + ratePercent) / divisor);
 }
 

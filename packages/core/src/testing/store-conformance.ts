@@ -684,7 +684,9 @@ function describeExpiringCards(getStore: GetStore): void {
         { year: 2025, month: 1.5 },
         { year: 2025.5, month: 1 },
       ]) {
-        await expect(store.paymentMethods.listExpiring({ through })).rejects.toBeInstanceOf(InvalidInputError);
+        await expect(store.paymentMethods.listExpiring({ through })).rejects.toBeInstanceOf(
+          InvalidInputError,
+        );
       }
     });
 
@@ -1378,7 +1380,12 @@ function describeDisputes(getStore: GetStore): void {
         createdAt: new Date('2025-05-05T05:05:05.505Z'),
         watermark: 1_746_421_505,
       });
-      const bare = aDispute({ userId: null, evidenceDueBy: null, evidenceSubmissionCount: 0, closedAt: null });
+      const bare = aDispute({
+        userId: null,
+        evidenceDueBy: null,
+        evidenceSubmissionCount: 0,
+        closedAt: null,
+      });
       await store.disputes.upsert(full);
       await store.disputes.upsert(bare);
 
@@ -1407,7 +1414,11 @@ function describeDisputes(getStore: GetStore): void {
 
       const listed = await store.disputes.listByCharge(charge.stripeChargeId);
 
-      expect(listed.map((dispute) => dispute.stripeDisputeId)).toEqual(['dp_order_a', 'dp_order_b', 'dp_order_c']);
+      expect(listed.map((dispute) => dispute.stripeDisputeId)).toEqual([
+        'dp_order_a',
+        'dp_order_b',
+        'dp_order_c',
+      ]);
       expect(listed[2]).toEqual(lost);
     });
 
@@ -1957,7 +1968,8 @@ const pagedLists = [
         expYear: expiresIn.getUTCFullYear(),
         expMonth: expiresIn.getUTCMonth() + 1,
       }),
-    buildOutsider: (id) => aPaymentMethod({ stripePaymentMethodId: `pm_else_${id}`, expYear: 2100, expMonth: 1 }),
+    buildOutsider: (id) =>
+      aPaymentMethod({ stripePaymentMethodId: `pm_else_${id}`, expYear: 2100, expMonth: 1 }),
     idOf: (row) => row.stripePaymentMethodId,
     write: async (store, row) => void (await store.paymentMethods.upsert(row)),
     list: (store, page) => store.paymentMethods.listExpiring({ ...page, through: { year: 2099, month: 12 } }),

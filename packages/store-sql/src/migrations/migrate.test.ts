@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aCredit, aCustomer, anOutboxMessage } from '@billkit/core/testing';
+import {
+  aCredit,
+  aCustomer,
+  aDispute,
+  anOutboxMessage,
+  aPayment,
+  aPaymentMethod,
+  aRefund,
+} from '@billkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SqlDialect } from '../dialects/dialect.js';
 import { mysqlDialect, mysqlStore } from '../dialects/mysql.js';
@@ -145,6 +153,78 @@ for (const target of targets) {
         const message = anOutboxMessage({ userId: customer.userId });
         expect(await store.outbox.enqueue(message)).toBe('enqueued');
         expect((await store.outbox.list()).items).toEqual([message]);
+      });
+    });
+
+    it('upgrades a database at version 2 with a refund and a dispute, which read back with the defaults of the new fields', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      await using([store], async () => {
+        const prefix = `${database}_`;
+        expect((await runMigrations(store.db, target.dialect, prefix, MIGRATIONS.slice(0, 2))).ok).toBe(true);
+        const refund = aRefund({ stripeInvoiceId: null, tax: 0, actor: null, note: null });
+        const dispute = aDispute({ evidenceSubmissionCount: 0, closedAt: null });
+        const toDb = target.dialect.toDbDate;
+        // The rows as a version 2 store wrote them: the columns of migration 3 are not there yet.
+        await store.db
+          .insertInto('refunds')
+          .values({
+            stripe_refund_id: refund.stripeRefundId,
+            stripe_charge_id: refund.stripeChargeId,
+            stripe_customer_id: refund.stripeCustomerId,
+            user_id: refund.userId,
+            amount: refund.amount,
+            currency: refund.currency,
+            status: refund.status,
+            reason: refund.reason,
+            created_at: toDb(refund.createdAt),
+            watermark: refund.watermark,
+          } as never)
+          .execute();
+        await store.db
+          .insertInto('disputes')
+          .values({
+            stripe_dispute_id: dispute.stripeDisputeId,
+            stripe_charge_id: dispute.stripeChargeId,
+            user_id: dispute.userId,
+            amount: dispute.amount,
+            currency: dispute.currency,
+            status: dispute.status,
+            reason: dispute.reason,
+            evidence_due_by: toDb(dispute.evidenceDueBy!),
+            created_at: toDb(dispute.createdAt),
+            watermark: dispute.watermark,
+          } as never)
+          .execute();
+        const payment = aPayment();
+        await store.payments.upsert(payment);
+        const card = aPaymentMethod({ expYear: 2025, expMonth: 6 });
+        await store.paymentMethods.upsert(card);
+
+        const upgrade = await store.migrateWithReport();
+
+        expect(upgrade.migrations.map((migration) => migration.status)).toEqual([
+          'already applied',
+          'already applied',
+          'applied',
+        ]);
+        expect(await store.refunds.findByStripeId(refund.stripeRefundId)).toEqual(refund);
+        expect(await store.disputes.findByStripeId(dispute.stripeDisputeId)).toEqual(dispute);
+        expect(await store.payments.listByInvoice(payment.stripeInvoiceId!)).toEqual([payment]);
+        expect(await store.paymentMethods.listExpiring({ through: { year: 2025, month: 6 } })).toEqual({
+          items: [card],
+          nextCursor: null,
+        });
+        const detailed = {
+          ...refund,
+          stripeInvoiceId: payment.stripeInvoiceId,
+          tax: 45,
+          actor: 'admin:7',
+          note: 'Goodwill',
+          watermark: refund.watermark + 1,
+        };
+        expect(await store.refunds.upsert(detailed)).toBe('updated');
+        expect(await store.refunds.listByInvoice(payment.stripeInvoiceId!)).toEqual([detailed]);
       });
     });
 

@@ -51,7 +51,10 @@ function ReceiptBody(props: Props) {
 
 export const receiptEmail: EmailTemplate<DataOf<'receipt'>> = {
   subject: (props) => `Your ${props.brand.name} receipt: ${copy(props).amount}`,
-  preheader: (props) => `${copy(props).amount} paid on ${copy(props).paidOn}. Thank you.`,
+  preheader(props) {
+    const { amount, paidOn } = copy(props);
+    return `${amount} paid on ${paidOn}. Thank you.`;
+  },
   heading: () => 'Thanks for your payment',
   Body: ReceiptBody,
   text(props) {

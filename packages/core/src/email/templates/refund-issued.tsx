@@ -19,7 +19,8 @@ function copy({ data, format }: Props) {
   return {
     amount,
     what: `We've refunded ${amount}${invoice}${reason}.`,
-    tax: data.tax > 0 ? `Includes GST of ${format.money(data.tax, data.currency)}` : null,
+    tax:
+      data.tax > 0 ? `Includes ${data.taxLabel ?? 'GST'} of ${format.money(data.tax, data.currency)}` : null,
     when: 'It usually takes 5 to 10 business days to appear on your statement.',
     facts: listFacts(
       { label: 'Refunded', value: amount },
