@@ -18,7 +18,6 @@ export { clockFromUnixSeconds, systemClock } from './clock.js';
 export { USER_ID_KEY } from './context.js';
 export type { Billing, BillingOptions } from './create-billing.js';
 export { createBilling } from './create-billing.js';
-export type { CreditBalance } from './credits/credits.js';
 export type { AddressInput, EnsureCustomerInput } from './customers/customers.js';
 export type { BillingErrorCode } from './errors/billing-error.js';
 export {
@@ -28,6 +27,14 @@ export {
   isBillingError,
   RequiresActionError,
 } from './errors/billing-error.js';
+export { renderInvoicePdf } from './invoices/invoice-pdf.js';
+export type {
+  InvoiceDocument,
+  InvoiceDocumentLine,
+  InvoiceParty,
+  InvoiceSeller,
+} from './invoices/tax-invoice.js';
+export { buildInvoiceDocument } from './invoices/tax-invoice.js';
 export type { Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { ApplyResult } from './mirror/apply-event.js';
@@ -43,9 +50,10 @@ export type { Attachment, Notification, Notifier } from './notifications/notifie
 export { memoryNotifier, nullNotifier } from './notifications/notifier.js';
 export type { FlushResult } from './notifications/outbox.js';
 export type { RemovePaymentMethodResult, SetupIntentResult } from './payment-methods/payment-methods.js';
+export type { CreditBalance } from './payments/credits.js';
 export type { PaymentStats } from './payments/payments.js';
+export type { RefundInput } from './payments/refunds.js';
 export type { Policies, PoliciesInput } from './policies/policies.js';
-export type { RefundInput } from './refunds/refunds.js';
 export type {
   AuditLog,
   BillingStore,
@@ -94,5 +102,6 @@ export type {
   WebhookEventStatus,
 } from './store/records.js';
 export type { ChangePreview, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
+export { gstFromExclusive, gstFromInclusive } from './tax/gst.js';
 export type { TaxStrategy } from './tax/tax-strategy.js';
 export { australianGst, noTax, stripeTax } from './tax/tax-strategy.js';

@@ -10,7 +10,7 @@ import type { BillingContext } from '../context.js';
 import { type QueuedNotification, queueNotification } from '../notifications/outbox.js';
 import { isFinalAttempt, queueInvoiceNotifications } from '../payments/invoice-notifications.js';
 import { enforceAfterRetries } from '../payments/payments.js';
-import { gstShare } from '../refunds/refund-tax.js';
+import { gstShare } from '../payments/refund-tax.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
 import { writeSubscription } from '../subscriptions/subscription-writes.js';
