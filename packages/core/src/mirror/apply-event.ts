@@ -8,7 +8,11 @@ import { recordAudit } from '../audit/audit.js';
 import { fromUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
 import { type QueuedNotification, queueNotification } from '../notifications/outbox.js';
-import { isFinalAttempt, queueInvoiceNotifications } from '../payments/invoice-notifications.js';
+import {
+  isFinalAttempt,
+  queueAttemptNotification,
+  queueInvoiceNotifications,
+} from '../payments/invoice-notifications.js';
 import { enforceAfterRetries } from '../payments/payments.js';
 import { gstShare } from '../payments/refund-tax.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
@@ -330,21 +334,17 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
     });
     return applied;
   }
-  const { result, invoice } = await syncInvoice(ctx, event, payload, customer);
+  const { result } = await syncInvoice(ctx, event, payload, customer);
   const subscriptionId = idOf(
     payload.parent?.subscription_details?.subscription as string | null | undefined,
   );
   if (subscriptionId && customer) await syncSubscription(ctx, event, subscriptionId);
   if (
     event.type === 'invoice.payment_failed' &&
-    invoice &&
+    customer &&
     subscriptionId &&
-    isFinalAttempt({
-      ...invoice,
-      attempt_count: payload.attempt_count,
-      next_payment_attempt: payload.next_payment_attempt,
-    }) &&
-    invoice.billing_reason !== 'subscription_create'
+    isFinalAttempt(payload) &&
+    payload.billing_reason !== 'subscription_create'
   ) {
     await enforceAfterRetries(ctx, subscriptionId);
   }
@@ -361,6 +361,13 @@ async function syncInvoice(
   const invoiceId = payload.id;
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
   if (existing && existing.watermark > event.created) {
+    // A failed try is still mailed when its event comes after newer ones.
+    if (customer && 'attempt_count' in payload) {
+      await ctx.store.transaction((session) =>
+        queueAttemptNotification(ctx, session, payload, customer, event.type),
+      );
+      await ctx.afterCommit();
+    }
     return { result: skipped('older than the mirrored state'), invoice: null };
   }
   const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
@@ -460,14 +467,18 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
   const customer = await customerOf(ctx, idOf(refund.customer as string | null));
   const record = refundRecordFrom(refund, customer?.userId ?? null, event.created);
   if (!record.stripeInvoiceId && record.stripeChargeId) {
-    // A refund made outside Billkit (Stripe's dashboard): its invoice and GST share from the mirror.
-    const payment = await ctx.store.payments.findByStripeId(record.stripeChargeId);
-    const invoice = payment?.stripeInvoiceId
-      ? await ctx.store.invoices.findByStripeId(payment.stripeInvoiceId)
-      : null;
-    if (invoice) {
-      record.stripeInvoiceId = invoice.stripeInvoiceId;
-      record.tax = gstShare(invoice.tax, invoice.total, record.amount);
+    // A refund made outside Billkit (Stripe's dashboard): its invoice and GST share, from Stripe
+    // (not the mirror, which may not have the payment yet).
+    const chargeId = record.stripeChargeId;
+    const charge = await ctx.gateway.call('charges.retrieve', (stripe) => stripe.charges.retrieve(chargeId));
+    const invoiceId = await invoiceOfPaymentIntent(ctx, idOf(charge.payment_intent as string | null));
+    if (invoiceId) {
+      const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+        stripe.invoices.retrieve(invoiceId),
+      );
+      const tax = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+      record.stripeInvoiceId = invoiceId;
+      record.tax = gstShare(tax, invoice.total, record.amount);
     }
   }
   const issued = customer && (record.status === 'succeeded' || record.status === 'pending');
@@ -517,8 +528,9 @@ async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<A
     stripe.disputes.retrieve(payload.id),
   );
   const record = disputeRecordFrom(dispute, owner?.userId ?? null, event.created);
-  const closed = dispute.status === 'won' || dispute.status === 'lost';
-  record.closedAt = existing?.closedAt ?? (closed ? fromUnix(event.created) : null);
+  // When Stripe closed it: the time of its charge.dispute.closed event, whatever order events come in.
+  record.closedAt =
+    existing?.closedAt ?? (event.type === 'charge.dispute.closed' ? fromUnix(event.created) : null);
   const result = await inTransaction(
     ctx,
     event,

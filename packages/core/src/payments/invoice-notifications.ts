@@ -25,83 +25,100 @@ export type InvoiceTrigger =
 const iso = (unix: number | null | undefined): string | null =>
   unix ? new Date(unix * 1000).toISOString() : null;
 
+/**
+ * What an invoice's current state tells the customer: its receipt once paid, and "payment
+ * recovered" when it was paid after failing. Keyed by the invoice, so any event (or the engine's
+ * own write) that sees the paid state queues them once.
+ */
 export async function queueInvoiceNotifications(
   ctx: BillingContext,
   session: StoreSession,
   invoice: Stripe.Invoice,
   owner: InvoiceOwner,
   trigger: InvoiceTrigger,
-  /**
-   * The invoice as the event carried it: which attempt failed and when the next one is. The
-   * invoice read from Stripe since may already be several attempts further.
-   */
-  attempt: Pick<Stripe.Invoice, 'attempt_count' | 'next_payment_attempt'> = invoice,
+  /** The invoice as the event carried it (for failed tries): see `queueAttemptNotification`. */
+  attempt: Stripe.Invoice = invoice,
 ): Promise<void> {
+  await queueAttemptNotification(ctx, session, attempt, owner, trigger);
+  if (invoice.status !== 'paid' || invoice.amount_paid <= 0) return;
   const base = { userId: owner.userId, email: owner.email };
-  const hosted = invoice.hosted_invoice_url ?? null;
-  if (invoice.status === 'paid' && invoice.amount_paid > 0) {
-    const tax = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+  const tax = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+  await queueNotification(ctx, session, {
+    ...base,
+    kind: 'receipt',
+    key: `receipt:${invoice.id}`,
+    data: {
+      invoiceId: invoice.id,
+      number: invoice.number,
+      amountPaid: invoice.amount_paid,
+      tax,
+      taxLabel: ctx.tax.label,
+      currency: invoice.currency,
+      paidAt: iso(invoice.status_transitions.paid_at) ?? ctx.clock.now().toISOString(),
+      lines: invoice.lines.data.map((line) => ({
+        description: line.description ?? 'Subscription',
+        amount: line.amount,
+      })),
+      portalUrl: ctx.urls.portal,
+    },
+  });
+  if (invoice.attempt_count > 1) {
     await queueNotification(ctx, session, {
       ...base,
-      kind: 'receipt',
-      key: `receipt:${invoice.id}`,
+      kind: 'payment.recovered',
+      key: `payment_recovered:${invoice.id}`,
       data: {
         invoiceId: invoice.id,
         number: invoice.number,
         amountPaid: invoice.amount_paid,
-        tax,
-        taxLabel: ctx.tax.label,
         currency: invoice.currency,
-        paidAt: iso(invoice.status_transitions.paid_at) ?? ctx.clock.now().toISOString(),
-        lines: invoice.lines.data.map((line) => ({
-          description: line.description ?? 'Subscription',
-          amount: line.amount,
-        })),
         portalUrl: ctx.urls.portal,
       },
     });
-    if (invoice.attempt_count > 1) {
-      await queueNotification(ctx, session, {
-        ...base,
-        kind: 'payment.recovered',
-        key: `payment_recovered:${invoice.id}`,
-        data: {
-          invoiceId: invoice.id,
-          number: invoice.number,
-          amountPaid: invoice.amount_paid,
-          currency: invoice.currency,
-          portalUrl: ctx.urls.portal,
-        },
-      });
-    }
-    return;
   }
-  // A first invoice that fails is answered at the checkout, not by email.
-  if (invoice.status !== 'open' || invoice.billing_reason === 'subscription_create') return;
+}
+
+/**
+ * One failed try (or one request for 3D Secure), from the invoice as the event carried it: which
+ * attempt it was and when the next one is. Each try is mailed once, whatever order events arrive
+ * in and whatever the invoice's state is by the time its event is applied, so the emails a
+ * customer gets do not depend on delivery order. A first invoice that fails is answered at the
+ * checkout, not by email.
+ */
+export async function queueAttemptNotification(
+  ctx: BillingContext,
+  session: StoreSession,
+  invoice: Stripe.Invoice,
+  owner: InvoiceOwner,
+  trigger: InvoiceTrigger,
+): Promise<void> {
+  if (invoice.billing_reason === 'subscription_create') return;
+  const base = { userId: owner.userId, email: owner.email };
+  const hosted = invoice.hosted_invoice_url ?? null;
   if (trigger === 'invoice.payment_failed') {
-    const failed = await session.payments.listByInvoice(invoice.id);
-    const last = failed.filter((p) => p.status === 'failed').at(-1);
+    const tries = await session.payments.listByInvoice(invoice.id);
+    const last = tries.filter((p) => p.status === 'failed').at(-1);
     await queueNotification(ctx, session, {
       ...base,
       kind: 'payment.failed',
-      key: `payment_failed:${invoice.id}:${attempt.attempt_count}`,
+      key: `payment_failed:${invoice.id}:${invoice.attempt_count}`,
       data: {
         invoiceId: invoice.id,
         number: invoice.number,
         amountDue: invoice.amount_remaining,
         currency: invoice.currency,
-        attempt: attempt.attempt_count,
-        nextAttemptAt: iso(attempt.next_payment_attempt),
+        attempt: invoice.attempt_count,
+        nextAttemptAt: iso(invoice.next_payment_attempt),
         failureMessage: last?.failureMessage ?? null,
         fixUrl: ctx.urls.portal ?? hosted,
-        final: isFinalAttempt({ ...invoice, ...pickAttempt(attempt) }),
+        final: isFinalAttempt(invoice),
       },
     });
   } else if (trigger === 'invoice.payment_action_required') {
     await queueNotification(ctx, session, {
       ...base,
       kind: 'payment.action_required',
-      key: `payment_action_required:${invoice.id}:${attempt.attempt_count}`,
+      key: `payment_action_required:${invoice.id}:${invoice.attempt_count}`,
       data: {
         invoiceId: invoice.id,
         number: invoice.number,
@@ -111,10 +128,6 @@ export async function queueInvoiceNotifications(
       },
     });
   }
-}
-
-function pickAttempt(attempt: Pick<Stripe.Invoice, 'attempt_count' | 'next_payment_attempt'>) {
-  return { attempt_count: attempt.attempt_count, next_payment_attempt: attempt.next_payment_attempt };
 }
 
 /** A subscription invoice that failed with no automatic retry left. */

@@ -232,7 +232,7 @@ export interface DisputeRecord {
   evidenceDueBy: Date | null;
   /** How many times evidence was submitted (Stripe's `evidence_details.submission_count`). */
   evidenceSubmissionCount: number;
-  /** When the mirror first saw the dispute won or lost; null while it is open. Set by the engine. */
+  /** When Stripe closed it (won or lost): the time of its `charge.dispute.closed` event; null while open. */
   closedAt: Date | null;
   createdAt: Date;
   watermark: number;

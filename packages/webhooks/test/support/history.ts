@@ -45,6 +45,10 @@ export async function yearOfSubscription(): Promise<History> {
   await billing.paymentMethods.setDefault(userId, 'pm_card_chargeCustomerFail');
   await on('2026-04-18T00:00:00Z');
   await billing.paymentMethods.setDefault(userId, 'pm_card_au');
+  // This engine sees no webhooks, so it does not know the invoice is overdue: the customer pays it
+  // from the portal (Stripe itself would only try the new card at the next scheduled retry).
+  const [overdue] = (await sim.stripe.invoices.list({ status: 'open', limit: 1 })).data;
+  await billing.payments.retry(overdue!.id, { userId });
   await sim.clock.advance({ minutes: 5 });
   // A partial refund of the recovered payment.
   const charge = (await sim.stripe.charges.list({ limit: 100 })).data.find((c) => c.status === 'succeeded');
