@@ -100,3 +100,25 @@ describe('billing.invoices', () => {
     expect(await pdfText(pdf!.content)).toContain('Tax invoice');
   });
 });
+
+describe('moving abroad', () => {
+  it('stops charging GST from the next invoice when the billing address leaves Australia', async () => {
+    const w = await world();
+    await givenSubscriber(w);
+    await w.billing.customers.updateBillingAddress('user_1', {
+      line1: '5 Queen St',
+      line2: null,
+      city: 'Auckland',
+      state: null,
+      postalCode: '1010',
+      country: 'NZ',
+    });
+
+    await w.sim.clock.advanceTo(Date.parse('2026-02-15T02:00:00Z') / 1000);
+    await w.sim.webhooks.flush();
+
+    const [renewal, first] = (await w.billing.invoices.list('user_1')).items;
+    expect(first).toMatchObject({ total: 1000, tax: 91 });
+    expect(renewal).toMatchObject({ total: 1000, tax: 0, status: 'paid' });
+  });
+});

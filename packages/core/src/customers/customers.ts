@@ -106,10 +106,12 @@ export function customersApi(ctx: BillingContext) {
           },
         ),
       );
-      return writeCustomer(ctx, updated, id, {
+      const record = await writeCustomer(ctx, updated, id, {
         action: 'customer.address_updated',
         data: { country: next.country, postalCode: next.postalCode },
       });
+      await retaxLiveSubscription(ctx, id, next.country);
+      return record;
     },
   };
 }
@@ -380,4 +382,40 @@ async function replaceTaxId(
       stripe.customers.deleteTaxId(customerId, old.id),
     );
   }
+}
+
+/**
+ * A customer who moves in or out of the tax's country: their live subscription's tax rates follow
+ * (under australianGst, GST for Australia, none for an export), from the next invoice on.
+ */
+async function retaxLiveSubscription(
+  ctx: BillingContext,
+  userId: string,
+  country: string | null,
+): Promise<void> {
+  if (ctx.tax.kind !== 'australian_gst') return;
+  const live = (await ctx.store.subscriptions.listByUserId(userId)).find((s) =>
+    ['active', 'trialing', 'past_due', 'unpaid', 'paused'].includes(s.status),
+  );
+  if (!live) return;
+  const wanted = await ctx.tax.taxRateIds(ctx.gateway, { country });
+  const subscription = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
+    stripe.subscriptions.retrieve(live.stripeSubscriptionId),
+  );
+  const current = (subscription.default_tax_rates ?? []).map((rate) => rate.id).sort();
+  if (JSON.stringify(current) === JSON.stringify([...wanted].sort())) return;
+  await ctx.gateway.call('subscriptions.update', (stripe) =>
+    stripe.subscriptions.update(
+      live.stripeSubscriptionId,
+      { default_tax_rates: wanted.length > 0 ? wanted : '' },
+      {
+        idempotencyKey: idempotencyKey(
+          'subscription.retax',
+          live.stripeSubscriptionId,
+          live.version,
+          wanted.join(','),
+        ),
+      },
+    ),
+  );
 }
