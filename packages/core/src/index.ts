@@ -28,6 +28,7 @@ export {
   RequiresActionError,
 } from './errors/billing-error.js';
 export { renderInvoicePdf } from './invoices/invoice-pdf.js';
+export type { InvoiceDetail } from './invoices/invoices.js';
 export type {
   InvoiceDocument,
   InvoiceDocumentLine,

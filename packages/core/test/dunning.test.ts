@@ -144,6 +144,46 @@ describe('dunning', () => {
   });
 });
 
+describe('billing.subscriptions.reactivate', () => {
+  it('starts an ended subscription again on its last plan and interval, without a new trial', async () => {
+    const world = await givenEngine();
+    applyEverything(world);
+    await givenSubscriber(world);
+    await world.billing.subscriptions.cancel({ userId: 'user_1', atPeriodEnd: false });
+    expect(await world.billing.access.check('user_1')).toMatchObject({ allowed: false });
+
+    const { subscription } = await world.billing.subscriptions.reactivate({ userId: 'user_1' });
+
+    expect(subscription).toMatchObject({
+      status: 'active',
+      planId: 'pro',
+      interval: 'month',
+      trialEnd: null,
+    });
+    expect(await world.billing.access.check('user_1')).toMatchObject({ allowed: true, status: 'active' });
+    const audit = await world.store.audit.list({ userId: 'user_1', limit: 500 });
+    expect(audit.items.map((e) => e.action)).toContain('subscription.reactivated');
+  });
+
+  it('undoes a scheduled cancellation', async () => {
+    const world = await givenEngine();
+    await givenSubscriber(world);
+    await world.billing.subscriptions.cancel({ userId: 'user_1' });
+
+    const { subscription } = await world.billing.subscriptions.reactivate({ userId: 'user_1' });
+
+    expect(subscription).toMatchObject({ status: 'active', cancelAtPeriodEnd: false });
+  });
+
+  it('refuses a user who never subscribed', async () => {
+    const world = await givenEngine();
+    await givenSubscriber(world, 'user_2');
+    await world.billing.customers.ensure({ userId: 'user_3', email: 'x@example.com' });
+    const error = await world.billing.subscriptions.reactivate({ userId: 'user_3' }).catch((e: unknown) => e);
+    expect(isBillingError(error, 'subscription_not_found')).toBe(true);
+  });
+});
+
 describe('billing.payments.retry', () => {
   it('pays an open invoice with a given card, which becomes the default', async () => {
     const world = await subscriberWhoseRenewalFails({

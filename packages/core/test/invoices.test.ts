@@ -31,6 +31,8 @@ describe('billing.invoices', () => {
     const invoice = await w.billing.invoices.get('user_1', items[0]!.stripeInvoiceId);
     expect(invoice).toMatchObject({ status: 'paid', total: 1000, tax: 91, currency: 'aud' });
     expect(invoice.lines[0]).toMatchObject({ amount: 1000, tax: 91 });
+    expect(invoice.payments.map((p) => [p.status, p.amount])).toEqual([['succeeded', 1000]]);
+    expect(invoice.refunds).toEqual([]);
 
     const text = await pdfText(await w.billing.invoices.pdf('user_1', invoice.stripeInvoiceId));
 

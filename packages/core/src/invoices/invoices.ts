@@ -8,7 +8,13 @@ import { userIdSchema } from '../customers/customers.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import type { Attachment } from '../notifications/notifier.js';
-import type { InvoiceRecord, OutboxMessageRecord, Page } from '../store/records.js';
+import type {
+  InvoiceRecord,
+  OutboxMessageRecord,
+  Page,
+  PaymentRecord,
+  RefundRecord,
+} from '../store/records.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { buildInvoiceDocument } from './tax-invoice.js';
 
@@ -19,6 +25,13 @@ const listSchema = z
     after: z.string().max(500).nullable().optional(),
   })
   .default({});
+
+/** An invoice with what was paid and given back on it. */
+export interface InvoiceDetail extends InvoiceRecord {
+  /** Every charge tried for it, oldest first (failed tries included). */
+  payments: PaymentRecord[];
+  refunds: RefundRecord[];
+}
 
 export function invoicesApi(ctx: BillingContext) {
   async function owned(userId: string, invoiceId: string): Promise<InvoiceRecord> {
@@ -41,11 +54,15 @@ export function invoicesApi(ctx: BillingContext) {
       });
     },
 
-    /** One of the user's invoices, with lines, tax and amounts paid. */
-    async get(userId: string, invoiceId: string): Promise<InvoiceRecord> {
+    /** One of the user's invoices, with lines, tax, its payments (each try) and refunds. */
+    async get(userId: string, invoiceId: string): Promise<InvoiceDetail> {
       const id = parseInput(userIdSchema, userId, 'invoices.get');
-      const invoice = parseInput(invoiceIdSchema, invoiceId, 'invoices.get');
-      return owned(id, invoice);
+      const invoice = await owned(id, parseInput(invoiceIdSchema, invoiceId, 'invoices.get'));
+      const [payments, refunds] = await Promise.all([
+        ctx.store.payments.listByInvoice(invoice.stripeInvoiceId),
+        ctx.store.refunds.listByInvoice(invoice.stripeInvoiceId),
+      ]);
+      return { ...invoice, payments, refunds };
     },
 
     /**
