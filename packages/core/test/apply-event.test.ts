@@ -3,21 +3,7 @@
 
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { givenEngine, givenSubscriber, JAN_15, type World } from './world.js';
-
-/** Delivers every event the simulator sends straight to applyEvent, in order. */
-function applyEverything(world: World): { results: Array<{ type: string; status: string }> } {
-  const results: Array<{ type: string; status: string }> = [];
-  world.sim.webhooks.listen(async (request) => {
-    const event = JSON.parse(await request.text()) as Stripe.Event;
-    const result = await world.billing.sync.applyEvent(event);
-    results.push({ type: event.type, status: result.status });
-    return new Response('ok');
-  });
-  return { results };
-}
-
-const at = (iso: string) => Date.parse(iso) / 1000;
+import { applyEverything, at, givenEngine, givenSubscriber, JAN_15 } from './world.js';
 
 describe('applying Stripe events', () => {
   it('follows a failed renewal into past_due with grace, and back to active, from events alone', async () => {

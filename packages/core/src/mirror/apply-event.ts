@@ -15,9 +15,10 @@ import {
 } from '../payments/invoice-notifications.js';
 import { enforceAfterRetries } from '../payments/payments.js';
 import { gstShare } from '../payments/refund-tax.js';
+import { queueRefundIssued } from '../payments/refunds.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
-import { writeSubscription } from '../subscriptions/subscription-writes.js';
+import { planNameOf, writeSubscription } from '../subscriptions/subscription-writes.js';
 import {
   creditRecordFrom,
   disputeRecordFrom,
@@ -308,12 +309,6 @@ function subscriptionNotice(
   return null;
 }
 
-export function planNameOf(ctx: BillingContext, subscription: Stripe.Subscription): string {
-  const price = subscription.items.data[0]?.price;
-  const known = price?.lookup_key ? ctx.catalog.fromLookupKey(price.lookup_key) : undefined;
-  return known?.plan.name ?? price?.nickname ?? 'your plan';
-}
-
 async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const payload = object<Stripe.Invoice>(event);
   const customer = await customerOf(ctx, idOf(payload.customer as string | null));
@@ -481,35 +476,12 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
       record.tax = gstShare(tax, invoice.total, record.amount);
     }
   }
-  const issued = customer && (record.status === 'succeeded' || record.status === 'pending');
   return inTransaction(
     ctx,
     event,
     (s) => s.refunds.upsert(record),
     { subjectType: 'refund', subjectId: refundId, userId: customer?.userId ?? null },
-    issued
-      ? async (session) => {
-          const invoice = record.stripeInvoiceId
-            ? await session.invoices.findByStripeId(record.stripeInvoiceId)
-            : null;
-          await queueNotification(ctx, session, {
-            kind: 'refund.issued',
-            userId: customer.userId,
-            email: customer.email,
-            key: `refund_issued:${refund.id}`,
-            data: {
-              refundId: refund.id,
-              amount: refund.amount,
-              currency: refund.currency,
-              tax: record.tax,
-              taxLabel: ctx.tax.label,
-              invoiceId: record.stripeInvoiceId,
-              invoiceNumber: invoice?.number ?? null,
-              reason: record.note ?? record.reason,
-            },
-          });
-        }
-      : undefined,
+    customer ? (session) => queueRefundIssued(ctx, session, record, customer) : undefined,
   );
 }
 

@@ -16,7 +16,7 @@ import { queueNotification } from '../notifications/outbox.js';
 import { attachAndMakeDefault } from '../payment-methods/payment-methods.js';
 import type { InvoiceRecord, PaymentRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
-import { writeSubscription } from '../subscriptions/subscription-writes.js';
+import { planNameOf, writeSubscription } from '../subscriptions/subscription-writes.js';
 import { queueInvoiceNotifications } from './invoice-notifications.js';
 
 const invoiceIdSchema = z.string().regex(/^in_\w{1,250}$/, 'a Stripe invoice id (in_...)');
@@ -294,19 +294,13 @@ export async function enforceAfterRetries(ctx: BillingContext, subscriptionId: s
         key: `subscription_canceled:${subscriptionId}`,
         data: {
           subscriptionId,
-          planName: planName(ctx, canceled),
+          planName: planNameOf(ctx, canceled),
           endedAt: canceled.ended_at ? new Date(canceled.ended_at * 1000).toISOString() : null,
           reason: 'payment_failed',
           portalUrl: ctx.urls.portal,
         },
       }),
   );
-}
-
-function planName(ctx: BillingContext, subscription: Stripe.Subscription): string {
-  const price = subscription.items.data[0]?.price;
-  const known = price?.lookup_key ? ctx.catalog.fromLookupKey(price.lookup_key) : undefined;
-  return known?.plan.name ?? price?.nickname ?? 'your plan';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { paymentRecordFrom, refundRecordFrom } from '../mirror/money-records.js'
 import { idOf } from '../mirror/stripe-to-records.js';
 import { formatMoney } from '../money.js';
 import { queueNotification } from '../notifications/outbox.js';
+import type { StoreSession } from '../store/billing-store.js';
 import type { InvoiceRecord, RefundRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
 import { gstShare } from './refund-tax.js';
@@ -61,7 +62,7 @@ export function refundsApi(ctx: BillingContext) {
       const owner = await ownerOf(ctx, charge);
       if (args.idempotencyKey) {
         const earlier = await refundWithKey(ctx, chargeId, args.idempotencyKey);
-        if (earlier) return mirrorRefund(ctx, earlier, charge, owner, null);
+        if (earlier) return mirrorRefund(ctx, earlier, charge, owner);
       }
       if (charge.status !== 'succeeded') {
         throw new BillingError(
@@ -104,7 +105,7 @@ export function refundsApi(ctx: BillingContext) {
           },
         ),
       );
-      return mirrorRefund(ctx, refund, charge, owner, invoice);
+      return mirrorRefund(ctx, refund, charge, owner);
     },
 
     /** The refunds of one of the user's invoices, oldest first. */
@@ -195,7 +196,6 @@ async function mirrorRefund(
   refund: Stripe.Refund,
   charge: Stripe.Charge,
   owner: { userId: string; email: string | null } | null,
-  invoice: InvoiceRecord | null,
 ): Promise<RefundRecord> {
   const watermark = toUnix(ctx.clock.now());
   const record = refundRecordFrom(refund, owner?.userId ?? null, watermark);
@@ -227,26 +227,41 @@ async function mirrorRefund(
         },
       });
     }
-    if (owner && record.status !== 'failed' && record.status !== 'canceled') {
-      await queueNotification(ctx, session, {
-        kind: 'refund.issued',
-        userId: owner.userId,
-        email: owner.email,
-        key: `refund_issued:${refund.id}`,
-        data: {
-          refundId: refund.id,
-          amount: refund.amount,
-          currency: refund.currency,
-          tax: record.tax,
-          taxLabel: ctx.tax.label,
-          invoiceId: record.stripeInvoiceId,
-          invoiceNumber: invoice?.number ?? null,
-          reason: record.note,
-        },
-      });
-    }
+    if (owner) await queueRefundIssued(ctx, session, record, owner);
     return (await session.refunds.findByStripeId(refund.id)) ?? record;
   });
   await ctx.afterCommit();
   return written;
+}
+
+/**
+ * The customer's "refund issued" email, once per refund, for a refund that is going through
+ * (Billkit's own or one made in Stripe's dashboard).
+ */
+export async function queueRefundIssued(
+  ctx: BillingContext,
+  session: StoreSession,
+  refund: RefundRecord,
+  owner: { userId: string; email: string | null },
+): Promise<void> {
+  if (refund.status === 'failed' || refund.status === 'canceled') return;
+  const invoice = refund.stripeInvoiceId
+    ? await session.invoices.findByStripeId(refund.stripeInvoiceId)
+    : null;
+  await queueNotification(ctx, session, {
+    kind: 'refund.issued',
+    userId: owner.userId,
+    email: owner.email,
+    key: `refund_issued:${refund.stripeRefundId}`,
+    data: {
+      refundId: refund.stripeRefundId,
+      amount: refund.amount,
+      currency: refund.currency,
+      tax: refund.tax,
+      taxLabel: ctx.tax.label,
+      invoiceId: refund.stripeInvoiceId,
+      invoiceNumber: invoice?.number ?? null,
+      reason: refund.note ?? refund.reason,
+    },
+  });
 }

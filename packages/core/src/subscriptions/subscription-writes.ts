@@ -63,3 +63,10 @@ export async function writeSubscription(
   await ctx.afterCommit();
   return written;
 }
+
+/** The catalog name of a Stripe subscription's plan, for emails ("your plan" when unknown). */
+export function planNameOf(ctx: BillingContext, subscription: Stripe.Subscription): string {
+  const price = subscription.items.data[0]?.price;
+  const known = price?.lookup_key ? ctx.catalog.fromLookupKey(price.lookup_key) : undefined;
+  return known?.plan.name ?? price?.nickname ?? 'your plan';
+}
