@@ -25,6 +25,7 @@ import { refundsApi } from './payments/refunds.js';
 import { type PoliciesInput, resolvePolicies } from './policies/policies.js';
 import type { BillingStore } from './store/billing-store.js';
 import { createStripeGateway } from './stripe-gateway/stripe-gateway.js';
+import { retentionApi } from './subscriptions/retention.js';
 import { subscriptionsApi } from './subscriptions/subscriptions.js';
 import { noTax, type TaxStrategy } from './tax/tax-strategy.js';
 
@@ -123,6 +124,7 @@ export function createBilling(options: BillingOptions) {
     customers: customersApi(ctx),
     paymentMethods: paymentMethodsApi(ctx),
     subscriptions: subscriptionsApi(ctx),
+    retention: retentionApi(ctx),
     access: accessApi(ctx),
     payments: paymentsApi(ctx),
     invoices: invoicesApi(ctx),

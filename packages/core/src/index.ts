@@ -102,7 +102,8 @@ export type {
   WebhookEventRecord,
   WebhookEventStatus,
 } from './store/records.js';
-export type { ChangePreview, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
+export type { AcceptedOffer, RetentionOffer } from './subscriptions/retention.js';
+export type { ChangePreview, NextCharge, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
 export { gstFromExclusive, gstFromInclusive } from './tax/gst.js';
 export type { TaxStrategy } from './tax/tax-strategy.js';
 export { australianGst, noTax, stripeTax } from './tax/tax-strategy.js';

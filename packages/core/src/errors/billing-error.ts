@@ -15,6 +15,7 @@ export type BillingErrorCode =
   | 'invoice_not_found'
   | 'payment_not_found'
   | 'dispute_not_found'
+  | 'offer_not_found'
   | 'refund_exceeds_refundable'
   | 'invalid_state'
   | 'stripe_unavailable'

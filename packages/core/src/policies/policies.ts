@@ -34,6 +34,45 @@ const policiesSchema = z.object({
     .default({ afterRetries: 'cancel', retryOnNewPaymentMethod: true }),
   /** Days before a default card expires that the customer is reminded (the scan runs daily). @default 30 */
   cardExpiryReminderDays: z.number().int().min(1).max(90).default(30),
+  retention: z
+    .object({
+      /**
+       * What a customer who is about to cancel is offered, in this order. Each kind is offered
+       * only where it fits (a discount once per subscription, a pause to an active one, a
+       * downgrade to a plan cheaper than the current one).
+       */
+      offers: z
+        .array(
+          z.discriminatedUnion('kind', [
+            z.object({
+              id: z.string().regex(/^[a-z0-9_-]{1,40}$/),
+              kind: z.literal('discount'),
+              percentOff: z.number().gt(0).max(100),
+              durationMonths: z.number().int().min(1).max(36),
+            }),
+            z.object({
+              id: z.string().regex(/^[a-z0-9_-]{1,40}$/),
+              kind: z.literal('pause'),
+              months: z.number().int().min(1).max(12),
+            }),
+            z.object({
+              id: z.string().regex(/^[a-z0-9_-]{1,40}$/),
+              kind: z.literal('downgrade'),
+              plan: z.string().min(1),
+            }),
+          ]),
+        )
+        .default([
+          { id: 'discount_25_3m', kind: 'discount', percentOff: 25, durationMonths: 3 },
+          { id: 'pause_1m', kind: 'pause', months: 1 },
+        ]),
+    })
+    .default({
+      offers: [
+        { id: 'discount_25_3m', kind: 'discount', percentOff: 25, durationMonths: 3 },
+        { id: 'pause_1m', kind: 'pause', months: 1 },
+      ],
+    }),
   /** One subscription per user; a second start is refused with `already_subscribed`. */
   oneSubscriptionPerUser: z.boolean().default(true),
 });

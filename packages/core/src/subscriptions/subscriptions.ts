@@ -66,6 +66,15 @@ export interface StartResult {
   requiresAction?: { clientSecret: string };
 }
 
+/** What the next invoice of a subscription will charge. */
+export interface NextCharge {
+  /** Tax included. */
+  amount: Money;
+  /** The tax (GST) in it. */
+  tax: Money;
+  date: Date;
+}
+
 export interface PreviewLine {
   description: string;
   amount: Money;
@@ -586,6 +595,26 @@ export function subscriptionsApi(ctx: BillingContext) {
         ),
       );
       return writeSubscription(ctx, result, forUser, { action: 'subscription.paused' });
+    },
+
+    /**
+     * What the next renewal will charge and when, from Stripe's own preview (discounts, credit and
+     * tax included); null when nothing is due (no live subscription, or it ends at period end).
+     */
+    async nextCharge(id: string): Promise<NextCharge | null> {
+      const forUser = parseInput(userId, id, 'subscriptions.nextCharge');
+      const current = await liveSubscription(ctx, forUser);
+      if (!current || current.cancelAtPeriodEnd || current.cancelAt || current.status === 'paused')
+        return null;
+      const preview = await ctx.gateway.call('invoices.createPreview', (stripe) =>
+        stripe.invoices.createPreview({ subscription: current.stripeSubscriptionId }),
+      );
+      const tax = (preview.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+      return {
+        amount: { amount: preview.amount_due, currency: preview.currency },
+        tax: { amount: tax, currency: preview.currency },
+        date: fromUnix(preview.next_payment_attempt ?? preview.period_end),
+      };
     },
 
     /** The user's current subscription (or the most recent one), from the mirror. */
