@@ -198,8 +198,10 @@ async function apply(
     );
   }
   if (definition.kind === 'pause') {
-    const resumesAt = new Date(ctx.clock.now());
+    // The next `months` renewals are not charged (voided); the one after is, as usual.
+    const resumesAt = new Date(subscription.currentPeriodEnd);
     resumesAt.setUTCMonth(resumesAt.getUTCMonth() + definition.months);
+    resumesAt.setUTCHours(resumesAt.getUTCHours() - 1);
     return ctx.gateway.call('subscriptions.update', (stripe) =>
       stripe.subscriptions.update(
         id,

@@ -604,8 +604,9 @@ export function subscriptionsApi(ctx: BillingContext) {
     async nextCharge(id: string): Promise<NextCharge | null> {
       const forUser = parseInput(userId, id, 'subscriptions.nextCharge');
       const current = await liveSubscription(ctx, forUser);
-      if (!current || current.cancelAtPeriodEnd || current.cancelAt || current.status === 'paused')
-        return null;
+      const charging =
+        current && !current.cancelAtPeriodEnd && !current.cancelAt && !current.pausedCollection;
+      if (!current || !charging || current.status === 'paused') return null;
       const preview = await ctx.gateway.call('invoices.createPreview', (stripe) =>
         stripe.invoices.createPreview({ subscription: current.stripeSubscriptionId }),
       );
