@@ -58,6 +58,8 @@ const cancelSchema = z.object({
       'unused',
     ])
     .optional(),
+  /** The retention offers the customer was shown and turned down (recorded in the audit log). */
+  declinedOffers: z.array(z.string().min(1).max(60)).max(10).optional(),
 });
 
 export interface StartResult {
@@ -496,7 +498,11 @@ export function subscriptionsApi(ctx: BillingContext) {
         args.userId,
         {
           action: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
-          data: { reason: args.reason ?? null, feedback: args.feedback ?? null },
+          data: {
+            reason: args.reason ?? null,
+            feedback: args.feedback ?? null,
+            declinedOffers: args.declinedOffers ?? [],
+          },
         },
         {},
         undefined,
