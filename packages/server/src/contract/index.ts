@@ -50,6 +50,42 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/**
+ * The `error.code` values the server answers with: the engine's codes (a BillingError) and the
+ * server's own. Clients branch on these; `message` is for people.
+ */
+export const errorCodes = [
+  // the request
+  'invalid_input',
+  'invalid_json',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'unsupported_media_type',
+  // the engine
+  'customer_not_found',
+  'plan_not_found',
+  'subscription_not_found',
+  'payment_method_not_found',
+  'invoice_not_found',
+  'offer_not_found',
+  'already_subscribed',
+  'invalid_state',
+  'last_payment_method',
+  'card_declined',
+  'requires_action',
+  'payment_method_required',
+  'refund_exceeds_refundable',
+  'stripe_unavailable',
+  'stripe_error',
+  // the server
+  'internal_error',
+  'raw_body_required',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Plans
 
@@ -270,6 +306,13 @@ export const removePaymentMethodResponseSchema = z.object({
   defaultPaymentMethodId: z.string().nullable(),
 });
 export type RemovePaymentMethodResponse = z.infer<typeof removePaymentMethodResponseSchema>;
+/** DELETE /payment-methods/:id?force=true */
+export const removePaymentMethodQuerySchema = z.object({
+  force: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((force) => force === 'true'),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Invoices
