@@ -29,6 +29,7 @@ export {
 } from './errors/billing-error.js';
 export { renderInvoicePdf } from './invoices/invoice-pdf.js';
 export type { InvoiceDetail } from './invoices/invoices.js';
+export { invoiceFileName } from './invoices/invoices.js';
 export type {
   InvoiceDocument,
   InvoiceDocumentLine,

@@ -267,6 +267,22 @@ describe('customers.ensure', () => {
     expect(taxIds.data.map((t) => t.value)).toEqual(['98765432109']);
   });
 
+  it('removes the tax id when the user gives null', async () => {
+    const sim = newSim();
+    const billing = billingFor(sim);
+    await billing.customers.ensure({
+      userId: 'user_1',
+      email: 'a@acme.com.au',
+      taxId: { type: 'au_abn', value: '12345678901' },
+    });
+
+    const record = await billing.customers.ensure({ userId: 'user_1', email: 'a@acme.com.au', taxId: null });
+
+    expect(record.taxId).toBeNull();
+    const taxIds = await sim.stripe.customers.listTaxIds(record.stripeCustomerId);
+    expect(taxIds.data).toEqual([]);
+  });
+
   it('refuses an invalid email and creates nothing', async () => {
     const sim = newSim();
     const billing = billingFor(sim);

@@ -75,24 +75,26 @@ const moduleSchema = z.object({
   handle: z.custom<BillingServerModule['handle']>((v) => typeof v === 'function', 'a function'),
 });
 
-const optionsSchema = z.object({
-  billing: z.custom<Billing>(
-    (v) => typeof v === 'object' && v !== null && 'subscriptions' in v && 'sync' in v,
-    'the engine from createBilling',
-  ),
-  authenticate: z.custom<Authenticate>((v) => typeof v === 'function', 'a function'),
-  basePath: z
-    .string()
-    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /api/billing, without a trailing slash')
-    .default('/api/billing'),
-  maxBodyBytes: z.number().int().positive().default(1_048_576),
-  taxLabel: z.string().min(1).max(40).default('GST'),
-  admin: moduleSchema.optional(),
-  metering: moduleSchema.optional(),
-}).refine((o) => !o.admin || !o.metering || o.admin.prefix !== o.metering.prefix, {
-  message: 'admin and metering need different prefixes',
-  path: ['metering', 'prefix'],
-});
+const optionsSchema = z
+  .object({
+    billing: z.custom<Billing>(
+      (v) => typeof v === 'object' && v !== null && 'subscriptions' in v && 'sync' in v,
+      'the engine from createBilling',
+    ),
+    authenticate: z.custom<Authenticate>((v) => typeof v === 'function', 'a function'),
+    basePath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /api/billing, without a trailing slash')
+      .default('/api/billing'),
+    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    taxLabel: z.string().min(1).max(40).default('GST'),
+    admin: moduleSchema.optional(),
+    metering: moduleSchema.optional(),
+  })
+  .refine((o) => !o.admin || !o.metering || o.admin.prefix !== o.metering.prefix, {
+    message: 'admin and metering need different prefixes',
+    path: ['metering', 'prefix'],
+  });
 
 /** Creates Billkit's HTTP surface: the customer portal, the Stripe webhook route, admin and metering modules. */
 export function createBillingServer(options: BillingServerOptions): BillingServer {
@@ -136,7 +138,10 @@ export function createBillingServer(options: BillingServerOptions): BillingServe
   ): Promise<Response> {
     const changesState = isStateChanging(request.method);
     if (changesState) await guard(request, url);
-    const user = kind === 'admin' ? await requireAdmin(request) : await authenticateRequest(options.authenticate, request);
+    const user =
+      kind === 'admin'
+        ? await requireAdmin(request)
+        : await authenticateRequest(options.authenticate, request);
     const forwarded = changesState ? await withBodyRead(request) : request;
     const response = await module.handle(forwarded, { user, path: rest, basePath });
     if (!response) throw notFound();

@@ -52,7 +52,7 @@ export interface ToExpressOptions {
 
 export const RAW_BODY_REQUIRED_MESSAGE =
   "Billkit's server needs the raw request body: mount toExpress(server.handler) before express.json() " +
-  '(or any other body parser), e.g. app.use(\'/api/billing\', toExpress(server.handler)) first. A JSON ' +
+  "(or any other body parser), e.g. app.use('/api/billing', toExpress(server.handler)) first. A JSON " +
   'parser already consumed this body; the Stripe webhook route checks the signature of the exact bytes ' +
   'Stripe sent, and the portal routes parse and size-limit bodies themselves.';
 
@@ -105,7 +105,9 @@ function streamOf(req: NodeLikeRequest): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const onData = (chunk: Uint8Array | string) => {
-        controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+        controller.enqueue(
+          typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk),
+        );
         if ((controller.desiredSize ?? 0) <= 0) req.pause();
       };
       const onEnd = () => {

@@ -51,19 +51,22 @@ function requestFor(method: Method, path: string, body: unknown, user: string | 
 }
 
 describe('authentication', () => {
-  it.each(AUTHENTICATED_ROUTES)('%s %s answers 401 to nobody and changes nothing', async (method, path, body) => {
-    const world = await givenServer();
-    await givenSubscriber(world);
-    const before = await stateOf(world);
+  it.each(AUTHENTICATED_ROUTES)(
+    '%s %s answers 401 to nobody and changes nothing',
+    async (method, path, body) => {
+      const world = await givenServer();
+      await givenSubscriber(world);
+      const before = await stateOf(world);
 
-    const { error } = await expectError(world, requestFor(method, path, body, null), {
-      status: 401,
-      code: 'unauthenticated',
-    });
+      const { error } = await expectError(world, requestFor(method, path, body, null), {
+        status: 401,
+        code: 'unauthenticated',
+      });
 
-    expect(error.message).toBe('Sign in to manage billing.');
-    expect(await stateOf(world)).toEqual(before);
-  });
+      expect(error.message).toBe('Sign in to manage billing.');
+      expect(await stateOf(world)).toEqual(before);
+    },
+  );
 
   it('answers 500 without details when the host hook answers something that is not a user', async () => {
     const world = await givenServer({
@@ -86,7 +89,9 @@ describe('routing', () => {
     await expectError(world, get('/nope'), { status: 404, code: 'not_found' });
     await expectError(world, get(''), { status: 404, code: 'not_found' });
     await expectError(world, get('/plans/extra'), { status: 404, code: 'not_found' });
-    const outside = await world.handler(new Request(`${ORIGIN}/api/other/plans`, { headers: { 'x-test-user': 'u' } }));
+    const outside = await world.handler(
+      new Request(`${ORIGIN}/api/other/plans`, { headers: { 'x-test-user': 'u' } }),
+    );
     expect(outside.status).toBe(404);
     expect(errorBodySchema.parse(await outside.json()).error.code).toBe('not_found');
     const prefixOnly = await world.handler(new Request(`${ORIGIN}${BASE_PATH}x/plans`));
@@ -114,8 +119,14 @@ describe('routing', () => {
     await givenSubscriber(world);
     const before = await stateOf(world);
 
-    await expectError(world, send('DELETE', '/payment-methods/pm_%3Cscript%3E'), { status: 404, code: 'not_found' });
-    await expectError(world, send('POST', '/payment-methods/%20/default'), { status: 404, code: 'not_found' });
+    await expectError(world, send('DELETE', '/payment-methods/pm_%3Cscript%3E'), {
+      status: 404,
+      code: 'not_found',
+    });
+    await expectError(world, send('POST', '/payment-methods/%20/default'), {
+      status: 404,
+      code: 'not_found',
+    });
 
     expect(await stateOf(world)).toEqual(before);
   });
@@ -131,14 +142,20 @@ describe('routing', () => {
     });
     expect(response.headers.get('allow')).toBe('GET, POST');
 
-    const plans = await expectError(world, send('POST', '/plans', {}), { status: 405, code: 'method_not_allowed' });
+    const plans = await expectError(world, send('POST', '/plans', {}), {
+      status: 405,
+      code: 'method_not_allowed',
+    });
     expect(plans.response.headers.get('allow')).toBe('GET');
     const address = await expectError(world, send('PATCH', '/billing-address', {}), {
       status: 405,
       code: 'method_not_allowed',
     });
     expect(address.response.headers.get('allow')).toBe('GET, PUT');
-    const webhook = await expectError(world, get('/webhooks/stripe'), { status: 405, code: 'method_not_allowed' });
+    const webhook = await expectError(world, get('/webhooks/stripe'), {
+      status: 405,
+      code: 'method_not_allowed',
+    });
     expect(webhook.response.headers.get('allow')).toBe('POST');
     expect(await stateOf(world)).toEqual(before);
   });
@@ -197,7 +214,12 @@ describe('CSRF', () => {
   it('answers 403 to another site (Origin) and changes nothing', async () => {
     const { world, before } = await subscribed();
 
-    for (const origin of ['https://evil.example', 'http://app.example.com.au', 'https://app.example.com.au:8443', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://app.example.com.au',
+      'https://app.example.com.au:8443',
+      'null',
+    ]) {
       await expectError(world, cancelWith({ 'content-type': 'application/json', origin }), {
         status: 403,
         code: 'forbidden',
@@ -234,17 +256,23 @@ describe('CSRF', () => {
   });
 
   it('accepts the origins the host allows, and refuses them without the option', async () => {
-    const world = await givenServer({ server: { csrf: { allowedOrigins: ['https://www.example.com.au/'] } } });
+    const world = await givenServer({
+      server: { csrf: { allowedOrigins: ['https://www.example.com.au/'] } },
+    });
     await givenSubscriber(world);
 
     const allowed = await world.handler(
       cancelWith({ 'content-type': 'application/json', origin: 'https://www.example.com.au' }),
     );
     expect(allowed.status).toBe(200);
-    await expectError(world, cancelWith({ 'content-type': 'application/json', origin: 'https://example.com.au' }), {
-      status: 403,
-      code: 'forbidden',
-    });
+    await expectError(
+      world,
+      cancelWith({ 'content-type': 'application/json', origin: 'https://example.com.au' }),
+      {
+        status: 403,
+        code: 'forbidden',
+      },
+    );
   });
 
   it("uses the host's own check instead of the origin comparison when given", async () => {
@@ -268,22 +296,28 @@ describe('CSRF', () => {
     });
     expect(await stateOf(world)).toEqual(before);
     const response = await world.handler(
-      cancelWith({ 'content-type': 'application/json', origin: 'https://elsewhere.example', 'x-csrf-token': 'good' }),
+      cancelWith({
+        'content-type': 'application/json',
+        origin: 'https://elsewhere.example',
+        'x-csrf-token': 'good',
+      }),
     );
     expect(response.status).toBe(200);
     expect(seen).toEqual(['bad', 'good']);
   });
 
   it('refuses an allowed origin that is not an origin when the server is created', async () => {
-    await expect(givenServer({ server: { csrf: { allowedOrigins: ['app.example.com.au'] } } })).rejects.toThrow(
-      /csrf.allowedOrigins/,
-    );
+    await expect(
+      givenServer({ server: { csrf: { allowedOrigins: ['app.example.com.au'] } } }),
+    ).rejects.toThrow(/csrf.allowedOrigins/);
   });
 
   it('needs neither a JSON content type nor an origin on GET', async () => {
     const world = await givenServer();
     const response = await world.handler(
-      new Request(`${ORIGIN}${BASE_PATH}/plans`, { headers: { 'x-test-user': 'user_1', origin: 'https://evil.example' } }),
+      new Request(`${ORIGIN}${BASE_PATH}/plans`, {
+        headers: { 'x-test-user': 'user_1', origin: 'https://evil.example' },
+      }),
     );
     expect(response.status).toBe(200);
   });
@@ -293,7 +327,11 @@ describe('request bodies', () => {
   it('answers 413 to a declared Content-Length over the limit, and changes nothing', async () => {
     const world = await givenServer();
     const before = await stateOf(world);
-    const big = JSON.stringify({ plan: 'pro', paymentMethodId: 'pm_card_au', padding: 'x'.repeat(1_048_576) });
+    const big = JSON.stringify({
+      plan: 'pro',
+      paymentMethodId: 'pm_card_au',
+      padding: 'x'.repeat(1_048_576),
+    });
 
     const { response } = await expectError(world, send('POST', '/subscription', big), {
       status: 413,
@@ -341,7 +379,7 @@ describe('request bodies', () => {
     ['{"plan": "pro"', 'cut short'],
     ["{'plan': 'pro'}", 'single quotes'],
     [new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'not UTF-8'],
-  ])('answers 400 invalid_json to a malformed body (%s, %s), and changes nothing', async (body) => {
+  ])('answers 400 invalid_json to a malformed body (%s, %s), and changes nothing', async (body, _why) => {
     const world = await givenServer();
     const before = await stateOf(world);
     const request = new Request(`${ORIGIN}${BASE_PATH}/subscription`, {
@@ -399,7 +437,9 @@ describe('unexpected failures', () => {
       throw new Error('boom');
     };
 
-    await world.handler(send('POST', '/subscription', { plan: 'pro', paymentMethodId: 'pm_card_secret_4242' }));
+    await world.handler(
+      send('POST', '/subscription', { plan: 'pro', paymentMethodId: 'pm_card_secret_4242' }),
+    );
 
     expect(JSON.stringify(world.logged)).not.toContain('pm_card_secret_4242');
     expect(world.logged.length).toBeGreaterThan(0);

@@ -60,7 +60,8 @@ const ensureSchema = z.object({
   email: z.email(),
   name: z.string().trim().min(1).max(256).optional(),
   address: addressSchema.optional(),
-  taxId: taxIdSchema.optional(),
+  /** A business customer's tax id; null removes the one stored. */
+  taxId: taxIdSchema.nullable().optional(),
 });
 
 export type EnsureCustomerInput = z.input<typeof ensureSchema>;
@@ -329,11 +330,13 @@ async function bringUpToDate(
   if (args.address && !sameAddress(stored.address, args.address))
     params.address = addressToStripe(args.address);
   const taxIdChanged =
-    args.taxId !== undefined &&
-    (stored.taxId?.type !== args.taxId.type || stored.taxId?.value !== args.taxId.value);
+    args.taxId === null
+      ? stored.taxId !== null
+      : args.taxId !== undefined &&
+        (stored.taxId?.type !== args.taxId.type || stored.taxId?.value !== args.taxId.value);
   const changed = [...Object.keys(params), ...(taxIdChanged ? ['taxId'] : [])];
   if (changed.length === 0) return stored;
-  if (taxIdChanged && args.taxId) await replaceTaxId(ctx, stored, args.taxId);
+  if (taxIdChanged) await replaceTaxId(ctx, stored, args.taxId ?? null);
   const updated = await ctx.gateway.call('customers.update', (stripe) =>
     stripe.customers.update(
       stored.stripeCustomerId,
@@ -351,33 +354,39 @@ async function bringUpToDate(
   return writeCustomer(ctx, updated, args.userId, { action: 'customer.updated', data: { changed } });
 }
 
-/** Adds the new tax id, then removes the customer's others (a customer has one tax id in Billkit). */
+/**
+ * Adds the new tax id, then removes the customer's others (a customer has one tax id in Billkit);
+ * with null, removes them all.
+ */
 async function replaceTaxId(
   ctx: BillingContext,
   stored: CustomerRecord,
-  taxId: { type: string; value: string },
+  taxId: { type: string; value: string } | null,
 ): Promise<void> {
   const customerId = stored.stripeCustomerId;
-  const added = await ctx.gateway.call('customers.createTaxId', (stripe) =>
-    stripe.customers.createTaxId(
-      customerId,
-      { type: taxId.type as Stripe.CustomerCreateTaxIdParams.Type, value: taxId.value },
-      {
-        idempotencyKey: idempotencyKey(
-          'customers.createTaxId',
-          customerId,
-          stored.version,
-          taxId.type,
-          taxId.value,
-        ),
-      },
-    ),
-  );
+  const added =
+    taxId === null
+      ? null
+      : await ctx.gateway.call('customers.createTaxId', (stripe) =>
+          stripe.customers.createTaxId(
+            customerId,
+            { type: taxId.type as Stripe.CustomerCreateTaxIdParams.Type, value: taxId.value },
+            {
+              idempotencyKey: idempotencyKey(
+                'customers.createTaxId',
+                customerId,
+                stored.version,
+                taxId.type,
+                taxId.value,
+              ),
+            },
+          ),
+        );
   const all = await ctx.gateway.call('customers.listTaxIds', (stripe) =>
     stripe.customers.listTaxIds(customerId, { limit: 100 }),
   );
   for (const old of all.data) {
-    if (old.id === added.id) continue;
+    if (old.id === added?.id) continue;
     await ctx.gateway.call('customers.deleteTaxId', (stripe) =>
       stripe.customers.deleteTaxId(customerId, old.id),
     );

@@ -322,7 +322,10 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
       data: {
         amountDue: payload.amount_due,
         currency: payload.currency,
-        date: fromUnix(payload.next_payment_attempt ?? payload.period_end).toISOString(),
+        // When it will be charged (an invoice's own period looks back one period).
+        date: fromUnix(
+          payload.next_payment_attempt ?? payload.lines.data[0]?.period.start ?? payload.period_end,
+        ).toISOString(),
         portalUrl: ctx.urls.portal,
       },
       key: `invoice_upcoming:${subscriptionId ?? customer.stripeCustomerId}:${payload.period_end}`,

@@ -54,7 +54,12 @@ export function customerRecordFrom(
     email: customer.email,
     name: customer.name ?? null,
     address: addressFromStripe(customer.address),
-    taxId: taxId ? { type: taxId.type, value: taxId.value } : (existing?.taxId ?? null),
+    // tax_ids is only there when expanded: absent means unknown (keep the mirror's), empty means none.
+    taxId: taxId
+      ? { type: taxId.type, value: taxId.value }
+      : customer.tax_ids
+        ? null
+        : (existing?.taxId ?? null),
     currency: customer.currency ?? null,
     balance: customer.balance,
     defaultPaymentMethodId: idOf(customer.invoice_settings?.default_payment_method as string | null),

@@ -74,6 +74,8 @@ export interface NextCharge {
   amount: Money;
   /** The tax (GST) in it. */
   tax: Money;
+  /** What the tax is called: 'GST', 'Tax'. */
+  taxLabel: string;
   date: Date;
 }
 
@@ -397,20 +399,21 @@ export function subscriptionsApi(ctx: BillingContext) {
         next: nextInvoice
           ? {
               total: { amount: nextInvoice.total, currency },
-              date: fromUnix(nextInvoice.period_start),
+              // The renewal: when the current period ends (an invoice's own period looks back).
+              date: fromUnix(sub.items.data[0]!.current_period_end),
               lines: linesOf(nextInvoice),
             }
-          : {
-              total: {
-                amount:
-                  nowInvoice?.lines.data.find(
-                    (l) => l.amount > 0 && !l.parent?.subscription_item_details?.proration,
-                  )?.amount ?? priceDef.amount,
-                currency,
-              },
-              date: fromUnix(nowInvoice?.period_end ?? prorationDate),
-              lines: [],
-            },
+          : (() => {
+              // A new interval starts a new period now: the next renewal is when it ends.
+              const newPeriod = nowInvoice?.lines.data.find(
+                (l) => l.amount > 0 && !l.parent?.subscription_item_details?.proration,
+              );
+              return {
+                total: { amount: newPeriod?.amount ?? priceDef.amount, currency },
+                date: fromUnix(newPeriod?.period.end ?? prorationDate),
+                lines: [],
+              };
+            })(),
       };
     },
 
@@ -620,7 +623,9 @@ export function subscriptionsApi(ctx: BillingContext) {
       return {
         amount: { amount: preview.amount_due, currency: preview.currency },
         tax: { amount: tax, currency: preview.currency },
-        date: fromUnix(preview.next_payment_attempt ?? preview.period_end),
+        taxLabel: ctx.tax.label,
+        // The renewal (or the trial's end): an invoice's own period looks back, so not from it.
+        date: current.status === 'trialing' && current.trialEnd ? current.trialEnd : current.currentPeriodEnd,
       };
     },
 

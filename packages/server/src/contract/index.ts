@@ -71,6 +71,8 @@ export const errorCodes = [
   'payment_method_not_found',
   'invoice_not_found',
   'offer_not_found',
+  'payment_not_found',
+  'dispute_not_found',
   'already_subscribed',
   'invalid_state',
   'last_payment_method',

@@ -70,7 +70,8 @@ function originOfOption(origin: string): string {
   } catch {
     // reported below
   }
-  throw new InvalidInputError(`Invalid input to createBillingServer: csrf.allowedOrigins: ${origin} is not an origin`, [
-    { path: 'csrf.allowedOrigins', message: `${origin} is not an origin such as https://app.example.com` },
-  ]);
+  throw new InvalidInputError(
+    `Invalid input to createBillingServer: csrf.allowedOrigins: ${origin} is not an origin`,
+    [{ path: 'csrf.allowedOrigins', message: `${origin} is not an origin such as https://app.example.com` }],
+  );
 }

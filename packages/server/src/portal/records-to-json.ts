@@ -192,7 +192,10 @@ function addressJson(address: CustomerRecord['address']): AddressJson | null {
   };
 }
 
-export function billingAddressJson(customer: CustomerRecord | null, fallbackEmail: string): BillingAddressJson {
+export function billingAddressJson(
+  customer: CustomerRecord | null,
+  fallbackEmail: string,
+): BillingAddressJson {
   return {
     name: customer?.name ?? null,
     email: customer?.email ?? fallbackEmail,

@@ -71,10 +71,8 @@ export interface World {
 
 export function memoryLogger(): { logger: Logger; logged: LoggedLine[] } {
   const logged: LoggedLine[] = [];
-  const at =
-    (level: LoggedLine['level']) =>
-    (message: string, fields?: Record<string, unknown>) =>
-      void logged.push({ level, message, fields });
+  const at = (level: LoggedLine['level']) => (message: string, fields?: Record<string, unknown>) =>
+    void logged.push({ level, message, fields });
   return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logged };
 }
 
@@ -192,13 +190,17 @@ export async function expectError(
 
 /** A user subscribed to Pro monthly with an Australian Visa, through the portal's own route. */
 export async function givenSubscriber(world: World, user = 'user_1', card = 'pm_card_au') {
-  const response = await world.handler(send('POST', '/subscription', { plan: 'pro', paymentMethodId: card }, { user }));
+  const response = await world.handler(
+    send('POST', '/subscription', { plan: 'pro', paymentMethodId: card }, { user }),
+  );
   expect(response.status).toBe(201);
   return (await response.json()) as { subscription: { id: string } };
 }
 
 /** What Stripe holds and the store's audit log: equal before and after a refused request. */
 export async function stateOf(world: World) {
+  // Deliveries still on their way would change the audit log after the snapshot.
+  await world.sim.webhooks.flush();
   const customers = await world.stripe.customers.list({ limit: 100 });
   const subscriptions = await world.stripe.subscriptions.list({ status: 'all', limit: 100 });
   const paymentMethods = await Promise.all(
@@ -229,4 +231,19 @@ export async function stateOf(world: World) {
     paymentMethods,
     audit: audit.items.map((entry) => `${entry.action} ${entry.subjectId}`),
   };
+}
+
+/** Mounts the server's own webhook route as the simulator's endpoint: every event arrives signed. */
+export function deliverWebhooksToServer(world: World): void {
+  world.sim.webhooks.listen(
+    async (delivery) =>
+      world.handler(
+        new Request(`${ORIGIN}${BASE_PATH}/webhooks/stripe`, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: await delivery.text(),
+        }),
+      ),
+    { secret: WEBHOOK_SECRET },
+  );
 }
