@@ -40,11 +40,6 @@ export interface BillingServerOptions {
   maxBodyBytes?: number;
   /** Origins allowed besides the request's own, or a check of your own. */
   csrf?: CsrfOptions;
-  /**
-   * What the tax in `nextCharge` is called.
-   * @default 'GST'
-   */
-  taxLabel?: string;
   /** Unexpected errors (500) and Stripe failures (502) are logged here; never request bodies. @default silentLogger() */
   logger?: Logger;
 }
@@ -87,7 +82,6 @@ const optionsSchema = z
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /api/billing, without a trailing slash')
       .default('/api/billing'),
     maxBodyBytes: z.number().int().positive().default(1_048_576),
-    taxLabel: z.string().min(1).max(40).default('GST'),
     admin: moduleSchema.optional(),
     metering: moduleSchema.optional(),
   })
@@ -99,10 +93,10 @@ const optionsSchema = z
 /** Creates Billkit's HTTP surface: the customer portal, the Stripe webhook route, admin and metering modules. */
 export function createBillingServer(options: BillingServerOptions): BillingServer {
   const settings = parseOptions(options);
-  const { billing, basePath, maxBodyBytes, taxLabel } = settings;
+  const { billing, basePath, maxBodyBytes } = settings;
   const logger = options.logger ?? silentLogger();
   const guard = csrfGuard(options.csrf);
-  const router = createRouter(portalRouteTable({ billing, basePath, taxLabel }), PORTAL_PARAM_PATTERNS);
+  const router = createRouter(portalRouteTable({ billing, basePath }), PORTAL_PARAM_PATTERNS);
   const stripeWebhooks = stripeWebhookRoute(billing, options.webhooks, logger, maxBodyBytes);
   const modules = [
     ...(options.admin ? [{ kind: 'admin' as const, module: options.admin }] : []),

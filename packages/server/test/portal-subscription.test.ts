@@ -106,10 +106,7 @@ describe('GET /subscription', () => {
     expect(body.access).toMatchObject({ allowed: true, reason: 'active' });
   });
 
-  // Known engine/simulator bug (reported): the simulator's create_preview gives the upcoming
-  // invoice the next service period (Stripe's "looks back one period"), and core's nextCharge reads
-  // its period_end, so the date is a period late. Remove `.fails` once core answers the renewal date.
-  it.fails('dates the next charge at the renewal, the end of the current period', async () => {
+  it('dates the next charge at the renewal, the end of the current period', async () => {
     const world = await givenServer();
     await givenSubscriber(world);
 

@@ -9,8 +9,6 @@ import type { RouteDefinition } from '../routing/router.js';
 export interface PortalDeps {
   billing: Billing;
   basePath: string;
-  /** What the tax in a next charge is called: 'GST'. */
-  taxLabel: string;
 }
 
 export interface PortalRequest {

@@ -91,8 +91,13 @@ export function subscriptionJson(
   };
 }
 
-export function nextChargeJson(charge: NextCharge, taxLabel: string): NextChargeJson {
-  return { amount: moneyJson(charge.amount), tax: moneyJson(charge.tax), taxLabel, date: iso(charge.date) };
+export function nextChargeJson(charge: NextCharge): NextChargeJson {
+  return {
+    amount: moneyJson(charge.amount),
+    tax: moneyJson(charge.tax),
+    taxLabel: charge.taxLabel,
+    date: iso(charge.date),
+  };
 }
 
 function previewLineJson(line: PreviewLine) {

@@ -20,7 +20,7 @@ import {
   subscriptionJson,
 } from './records-to-json.js';
 
-export function subscriptionRoutes({ billing, taxLabel }: PortalDeps): PortalRoute[] {
+export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
   const planNameOf = (planId: string | null) =>
     billing.catalog.plans().find((plan) => plan.id === planId)?.name ?? null;
 
@@ -60,7 +60,7 @@ export function subscriptionRoutes({ billing, taxLabel }: PortalDeps): PortalRou
                 graceUntil: access.graceUntil ?? null,
               })
             : null,
-          nextCharge: nextCharge ? nextChargeJson(nextCharge, taxLabel) : null,
+          nextCharge: nextCharge ? nextChargeJson(nextCharge) : null,
           access: accessJson(access),
         });
       },
