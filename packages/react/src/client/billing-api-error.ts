@@ -1,25 +1,11 @@
 // The one error the portal's client throws: the server's `{ error: { code, message, param } }` body,
 // or a network failure / unreadable answer, with the HTTP status it came with.
 
-import type { ErrorBody } from '@billkit/server/contract';
+import type { ErrorBody, ErrorCode } from '@billkit/server/contract';
 
-/** The server's error codes, plus the client's own for a request that got no usable answer. */
+/** The server's error codes (the contract's `ErrorCode`), plus the client's own. */
 export type BillingApiErrorCode =
-  | 'invalid_input'
-  | 'customer_not_found'
-  | 'plan_not_found'
-  | 'subscription_not_found'
-  | 'payment_method_not_found'
-  | 'payment_method_required'
-  | 'last_payment_method'
-  | 'already_subscribed'
-  | 'card_declined'
-  | 'requires_action'
-  | 'invoice_not_found'
-  | 'offer_not_found'
-  | 'invalid_state'
-  | 'stripe_unavailable'
-  | 'stripe_error'
+  | ErrorCode
   /** fetch itself failed: offline, DNS, CORS. */
   | 'network_error'
   /** An error status without Billkit's JSON error body (a proxy's 502 page, say). */

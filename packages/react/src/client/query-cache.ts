@@ -49,7 +49,14 @@ export function createQueryCache(): QueryCache {
   function entryFor(key: string): Entry {
     let entry = entries.get(key);
     if (!entry) {
-      entry = { snapshot: NOT_LOADED, listeners: new Set(), loader: null, inFlight: null, generation: 0, stale: true };
+      entry = {
+        snapshot: NOT_LOADED,
+        listeners: new Set(),
+        loader: null,
+        inFlight: null,
+        generation: 0,
+        stale: true,
+      };
       entries.set(key, entry);
     }
     return entry;
@@ -75,7 +82,12 @@ export function createQueryCache(): QueryCache {
       },
       (error: unknown) => {
         if (generation !== entry.generation) return;
-        publish(entry, { data: entry.snapshot.data, error: asApiError(error), isLoading: false, isFetching: false });
+        publish(entry, {
+          data: entry.snapshot.data,
+          error: asApiError(error),
+          isLoading: false,
+          isFetching: false,
+        });
       },
     );
     const tracked = request.finally(() => {

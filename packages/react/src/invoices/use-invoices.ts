@@ -2,8 +2,8 @@
 
 import type { InvoiceJson, InvoicesResponse, PayInvoiceRequest } from '@billkit/server/contract';
 import { useCallback, useState } from 'react';
-import { invoicesPath } from '../client/billing-client.js';
 import { isBillingApiError } from '../client/billing-api-error.js';
+import { invoicesPath } from '../client/billing-client.js';
 import { invalidatedBy } from '../client/mutation-effects.js';
 import { confirmPaymentWithStripe, useBillingContext } from '../provider/billing-context.js';
 import { type QueryResult, useQuery } from '../provider/use-query.js';

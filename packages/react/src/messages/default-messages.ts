@@ -38,6 +38,8 @@ export const defaultMessages = {
     /** Texts for the server's error codes; a code not listed here shows `generic`. */
     codes: {
       invalid_input: 'Some details aren’t valid. Check them and try again.',
+      unauthenticated: 'Your session has ended. Sign in again to manage billing.',
+      forbidden: 'You can’t manage billing for this account.',
       plan_not_found: 'That plan isn’t available any more.',
       subscription_not_found: 'You don’t have a subscription to change.',
       payment_method_not_found: 'That payment method wasn’t found.',
@@ -76,7 +78,10 @@ export const defaultMessages = {
   },
   intervals: {
     /** The toggle's labels. */
-    names: { day: 'Daily', week: 'Weekly', month: 'Monthly', year: 'Yearly' } satisfies Record<IntervalJson, string>,
+    names: { day: 'Daily', week: 'Weekly', month: 'Monthly', year: 'Yearly' } satisfies Record<
+      IntervalJson,
+      string
+    >,
     /** "A$10.00 per month", "A$30.00 every 3 months". */
     price: (amount: string, interval: IntervalJson, count = 1) => {
       const [one, many] = intervalNouns[interval];
@@ -95,14 +100,17 @@ export const defaultMessages = {
     nextCharge: 'Next charge',
     /** "A$10.00 incl. GST A$0.91 on 15 February 2026" */
     nextChargeText: (charge: { amount: string; tax: string | null; taxLabel: string; date: string }) =>
-      charge.tax ? `${charge.amount} incl. ${charge.taxLabel} ${charge.tax} on ${charge.date}` : `${charge.amount} on ${charge.date}`,
+      charge.tax
+        ? `${charge.amount} incl. ${charge.taxLabel} ${charge.tax} on ${charge.date}`
+        : `${charge.amount} on ${charge.date}`,
     noNextCharge: 'No further charges are scheduled.',
     trialEnds: (date: string) => `Your free trial ends on ${date}.`,
     pastDue: (date: string) => `Your last payment failed. You keep access until ${date} while we retry.`,
     pastDueNoDate: 'Your last payment failed.',
     unpaid: 'Your subscription is unpaid, so access is suspended until the open invoice is paid.',
     incomplete: 'Your first payment hasn’t gone through yet.',
-    cancelScheduled: (date: string) => `Your subscription is cancelled and ends on ${date}. You keep access until then.`,
+    cancelScheduled: (date: string) =>
+      `Your subscription is cancelled and ends on ${date}. You keep access until then.`,
     resume: 'Resume subscription',
     resuming: 'Resuming…',
     resumed: 'Your subscription will carry on as before.',
@@ -167,7 +175,9 @@ export const defaultMessages = {
       link: 'Link',
       paypal: 'PayPal',
     } as Partial<Record<string, string>>,
-    wallets: { apple_pay: 'Apple Pay', google_pay: 'Google Pay', link: 'Link' } as Partial<Record<string, string>>,
+    wallets: { apple_pay: 'Apple Pay', google_pay: 'Google Pay', link: 'Link' } as Partial<
+      Record<string, string>
+    >,
     viaWallet: (wallet: string) => `via ${wallet}`,
     expires: (month: number, year: number) => `Expires ${String(month).padStart(2, '0')}/${year}`,
     default: 'Default',
@@ -245,7 +255,8 @@ export const defaultMessages = {
     save: 'Save address',
     saving: 'Saving…',
     saved: 'Your billing address is saved.',
-    fixErrors: (count: number) => (count === 1 ? 'Fix 1 field to continue.' : `Fix ${count} fields to continue.`),
+    fixErrors: (count: number) =>
+      count === 1 ? 'Fix 1 field to continue.' : `Fix ${count} fields to continue.`,
     errors: {
       name: 'Enter your name.',
       line1: 'Enter your street address.',
@@ -290,7 +301,8 @@ export const defaultMessages = {
     offersHeading: 'Before you go',
     offersIntro: 'Would one of these help?',
     offersLoading: 'Looking for offers…',
-    offerDiscount: (percentOff: number, durationMonths: number) => `${percentOff}% off for ${months(durationMonths)}`,
+    offerDiscount: (percentOff: number, durationMonths: number) =>
+      `${percentOff}% off for ${months(durationMonths)}`,
     offerPause: (count: number) => `Pause for ${months(count)}`,
     offerDowngrade: (planName: string, price: string) => `Switch to ${planName} for ${price}`,
     accept: 'Accept offer',

@@ -45,7 +45,9 @@ export function PlanPicker({ defaultInterval = 'month', className }: PlanPickerP
   const live = isLive(subscription) ? subscription : null;
   const interval = chosenInterval ?? live?.interval ?? defaultInterval;
   const plans = plansQuery.plans ?? [];
-  const intervals = INTERVAL_ORDER.filter((i) => plans.some((plan) => plan.prices.some((p) => p.interval === i)));
+  const intervals = INTERVAL_ORDER.filter((i) =>
+    plans.some((plan) => plan.prices.some((p) => p.interval === i)),
+  );
   const offered = plans.flatMap((plan) => {
     const price = plan.prices.find((p) => p.interval === interval);
     return price ? [{ plan, price }] : [];
@@ -97,12 +99,16 @@ export function PlanPicker({ defaultInterval = 'month', className }: PlanPickerP
                 <h3 className="billkit-plan-title">{plan.name}</h3>
                 {isCurrent ? <StatusBadge tone="info">{m.current}</StatusBadge> : null}
                 {isScheduled && live?.scheduledDowngrade ? (
-                  <StatusBadge tone="neutral">{m.scheduled(format.date(live.scheduledDowngrade.until))}</StatusBadge>
+                  <StatusBadge tone="neutral">
+                    {m.scheduled(format.date(live.scheduledDowngrade.until))}
+                  </StatusBadge>
                 ) : null}
                 <p className="billkit-plan-price">
                   {messages.intervals.price(format.money(price.amount), price.interval, price.intervalCount)}
                 </p>
-                {price.trialDays && !live ? <p className="billkit-plan-trial">{m.trial(price.trialDays)}</p> : null}
+                {price.trialDays && !live ? (
+                  <p className="billkit-plan-trial">{m.trial(price.trialDays)}</p>
+                ) : null}
                 {plan.description ? <p className="billkit-plan-description">{plan.description}</p> : null}
                 {plan.features.length > 0 ? (
                   <ul className="billkit-plan-features" aria-label={m.features(plan.name)}>
@@ -189,6 +195,7 @@ function ChangePanel(props: ChangePanelProps): ReactNode {
   const [attempt, setAttempt] = useState(0);
   const [result, setResult] = useState<PreviewState>({ state: 'loading' });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the preview after "Try again"
   useEffect(() => {
     let current = true;
     setResult({ state: 'loading' });
@@ -199,7 +206,6 @@ function ChangePanel(props: ChangePanelProps): ReactNode {
     return () => {
       current = false;
     };
-    // `attempt` re-runs the preview after "Try again".
   }, [preview, plan.id, interval, attempt]);
 
   const confirm = async () => {
@@ -214,7 +220,7 @@ function ChangePanel(props: ChangePanelProps): ReactNode {
   };
 
   return (
-    <div className="billkit-panel billkit-change-preview" role="group" aria-labelledby={headingId}>
+    <section className="billkit-panel billkit-change-preview" aria-labelledby={headingId}>
       <StepHeading id={headingId}>{m.previewHeading(plan.name)}</StepHeading>
       <div className="billkit-live" role="status" aria-live="polite">
         {result.state === 'loading' ? <p className="billkit-loading">{m.previewLoading}</p> : null}
@@ -245,7 +251,7 @@ function ChangePanel(props: ChangePanelProps): ReactNode {
           {m.keepCurrent}
         </button>
       </div>
-    </div>
+    </section>
   );
 }
 
@@ -321,7 +327,7 @@ function StartPanel({ context, plan, price, action, onClose, start }: StartPanel
   };
 
   return (
-    <div className="billkit-panel billkit-start" role="group" aria-labelledby={headingId}>
+    <section className="billkit-panel billkit-start" aria-labelledby={headingId}>
       <StepHeading id={headingId}>{m.startHeading(plan.name)}</StepHeading>
       <p>{price.trialDays ? m.startTrial(price.trialDays, priceText) : m.startPrice(priceText)}</p>
       <div className="billkit-actions">
@@ -337,6 +343,6 @@ function StartPanel({ context, plan, price, action, onClose, start }: StartPanel
           {m.back}
         </button>
       </div>
-    </div>
+    </section>
   );
 }

@@ -4,7 +4,14 @@
 import type { SubscriptionJson } from '@billkit/server/contract';
 import type { BadgeTone } from '../ui/status-badge.js';
 
-const LIVE = new Set<SubscriptionJson['status']>(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete']);
+const LIVE = new Set<SubscriptionJson['status']>([
+  'trialing',
+  'active',
+  'past_due',
+  'unpaid',
+  'paused',
+  'incomplete',
+]);
 
 /** Not ended: a plan change applies to it, rather than starting a new subscription. */
 export function isLive(subscription: SubscriptionJson | null | undefined): subscription is SubscriptionJson {
@@ -22,7 +29,9 @@ export function cancelDate(subscription: SubscriptionJson): string {
 }
 
 /** Can be cancelled now (the cancel flow is offered). */
-export function isCancellable(subscription: SubscriptionJson | null | undefined): subscription is SubscriptionJson {
+export function isCancellable(
+  subscription: SubscriptionJson | null | undefined,
+): subscription is SubscriptionJson {
   return (
     isLive(subscription) &&
     ['trialing', 'active', 'past_due'].includes(subscription.status) &&
@@ -30,7 +39,9 @@ export function isCancellable(subscription: SubscriptionJson | null | undefined)
   );
 }
 
-export function isPastDue(subscription: SubscriptionJson | null | undefined): subscription is SubscriptionJson {
+export function isPastDue(
+  subscription: SubscriptionJson | null | undefined,
+): subscription is SubscriptionJson {
   return subscription?.status === 'past_due' || subscription?.status === 'unpaid';
 }
 

@@ -25,11 +25,15 @@ export function SubscriptionSummary({ className }: SubscriptionSummaryProps): Re
   const action = useAction();
   const { subscription, nextCharge } = query;
 
-  const resume = () => action.run('resume', async () => (await query.resume(), m.resumed));
+  const resume = () =>
+    action.run('resume', async () => {
+      await query.resume();
+      return m.resumed;
+    });
 
   return (
     <section className={sectionClass('billkit-summary', className)} aria-labelledby={headingId}>
-      <h2 id={headingId} className="billkit-heading">
+      <h2 id={headingId} tabIndex={-1} className="billkit-heading">
         {m.heading}
       </h2>
       <QueryStatus query={query} loading={m.loading} failed={m.loadError} />
@@ -123,7 +127,8 @@ function SummaryNotices({ context, subscription }: Omit<DetailsProps, 'nextCharg
     notices.push({ key: 'past-due', tone: 'danger', text });
   }
   if (subscription.status === 'unpaid') notices.push({ key: 'unpaid', tone: 'danger', text: m.unpaid });
-  if (subscription.status === 'incomplete') notices.push({ key: 'incomplete', tone: 'warning', text: m.incomplete });
+  if (subscription.status === 'incomplete')
+    notices.push({ key: 'incomplete', tone: 'warning', text: m.incomplete });
   if (isCancelScheduled(subscription)) {
     notices.push({
       key: 'ending',
@@ -133,7 +138,11 @@ function SummaryNotices({ context, subscription }: Omit<DetailsProps, 'nextCharg
   }
   if (subscription.status === 'canceled') {
     const ended = subscription.endedAt ?? subscription.canceledAt;
-    notices.push({ key: 'ended', tone: 'info', text: ended ? m.canceled(format.date(ended)) : m.canceledNoDate });
+    notices.push({
+      key: 'ended',
+      tone: 'info',
+      text: ended ? m.canceled(format.date(ended)) : m.canceledNoDate,
+    });
   }
   if (isLive(subscription) && subscription.pausedCollection) {
     notices.push({ key: 'paused', tone: 'info', text: m.paused });
@@ -158,4 +167,3 @@ function SummaryNotices({ context, subscription }: Omit<DetailsProps, 'nextCharg
     </div>
   );
 }
-

@@ -56,12 +56,16 @@ function useSubscriptionActions(): SubscriptionActions {
   const { client, mutate, stripe } = useBillingContext();
   return useMemo(() => {
     async function completed(response: SubscriptionMutationResponse): Promise<SubscriptionJson> {
-      if (response.requiresAction) await confirmPaymentWithStripe(stripe, response.requiresAction.clientSecret);
+      if (response.requiresAction)
+        await confirmPaymentWithStripe(stripe, response.requiresAction.clientSecret);
       return response.subscription;
     }
     return {
       start: (request) =>
-        mutate(async () => completed(await client.startSubscription(request)), invalidatedBy.startSubscription),
+        mutate(
+          async () => completed(await client.startSubscription(request)),
+          invalidatedBy.startSubscription,
+        ),
       previewChange: async (request) => (await client.previewChange(request)).preview,
       change: (request) =>
         mutate(async () => completed(await client.changePlan(request)), invalidatedBy.changePlan),
@@ -71,7 +75,10 @@ function useSubscriptionActions(): SubscriptionActions {
           invalidatedBy.cancelSubscription,
         ),
       resume: () =>
-        mutate(async () => (await client.resumeSubscription()).subscription, invalidatedBy.resumeSubscription),
+        mutate(
+          async () => (await client.resumeSubscription()).subscription,
+          invalidatedBy.resumeSubscription,
+        ),
     };
   }, [client, mutate, stripe]);
 }

@@ -1,9 +1,12 @@
 // A real host for the browser test: @billkit/server over the engine on @billkit/stripe-sim (a
-// subscriber already on Pro), mounted in Express next to a Vite dev server that serves a page with
-// the BillingPortal. Loopback only; everything stops with close().
+// subscriber already on Pro), mounted in Express next to a page with the BillingPortal built by
+// Vite. Loopback only; everything stops with close().
 
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   australianGst,
@@ -17,7 +20,7 @@ import { toExpress } from '@billkit/server/express';
 import { createStripeSim } from '@billkit/stripe-sim';
 import react from '@vitejs/plugin-react';
 import express from 'express';
-import { createServer as createViteServer, defaultClientConditions } from 'vite';
+import { build, defaultClientConditions } from 'vite';
 
 const WEBHOOK_SECRET = 'whsec_browser_test';
 
@@ -77,16 +80,18 @@ export async function startPortalHost() {
       ),
     { secret: WEBHOOK_SECRET },
   );
-  const vite = await createViteServer({
+  // The page is built for production by Vite (as a host would ship it) and served statically.
+  const outDir = await mkdtemp(join(tmpdir(), 'billkit-portal-page-'));
+  await build({
     root: fileURLToPath(new URL('./page', import.meta.url)),
     configFile: false,
     logLevel: 'silent',
-    appType: 'spa',
+    mode: 'production',
     plugins: [react()],
     resolve: { conditions: ['@billkit/source', ...defaultClientConditions] },
-    server: { middlewareMode: true, hmr: false, ws: false },
+    build: { outDir, emptyOutDir: true },
   });
-  app.use(vite.middlewares);
+  app.use(express.static(outDir));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
@@ -94,8 +99,8 @@ export async function startPortalHost() {
     sim,
     billing,
     async close() {
-      await vite.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await rm(outDir, { recursive: true, force: true });
     },
   };
 }
