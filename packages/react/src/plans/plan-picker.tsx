@@ -195,17 +195,17 @@ function ChangePanel(props: ChangePanelProps): ReactNode {
   const [attempt, setAttempt] = useState(0);
   const [result, setResult] = useState<PreviewState>({ state: 'loading' });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the preview after "Try again"
+  // One preview per attempt, also under StrictMode's double effects ("Try again" is a new attempt).
+  const requested = useRef(-1);
+
   useEffect(() => {
-    let current = true;
+    if (requested.current === attempt) return;
+    requested.current = attempt;
     setResult({ state: 'loading' });
     preview({ plan: plan.id, interval }).then(
-      (value) => current && setResult({ state: 'ready', preview: value }),
-      (error: unknown) => current && setResult({ state: 'failed', error }),
+      (value) => setResult({ state: 'ready', preview: value }),
+      (error: unknown) => setResult({ state: 'failed', error }),
     );
-    return () => {
-      current = false;
-    };
   }, [preview, plan.id, interval, attempt]);
 
   const confirm = async () => {

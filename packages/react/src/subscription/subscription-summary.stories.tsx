@@ -36,6 +36,7 @@ export const DowngradeScheduled: Story = portalStory({
     };
     fake.subscription.planId = 'starter';
     fake.subscription.planName = 'Starter';
+    fake.subscription.amount = { amount: 1000, currency: 'aud' };
   },
 });
 export const NoSubscription: Story = portalStory({ state: 'none' });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   australianGst,
+  type Billing,
   clockFromUnixSeconds,
   createBilling,
   defineCatalog,
@@ -17,7 +18,7 @@ import {
 } from '@billkit/core';
 import { createBillingServer } from '@billkit/server';
 import { toExpress } from '@billkit/server/express';
-import { createStripeSim } from '@billkit/stripe-sim';
+import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import react from '@vitejs/plugin-react';
 import express from 'express';
 import { build, defaultClientConditions } from 'vite';
@@ -45,7 +46,14 @@ export const catalog = defineCatalog({
   ],
 });
 
-export async function startPortalHost() {
+export interface PortalHost {
+  url: string;
+  sim: StripeSim;
+  billing: Billing;
+  close(): Promise<void>;
+}
+
+export async function startPortalHost(): Promise<PortalHost> {
   const sim = createStripeSim({ now: new Date('2026-01-15T00:00:00Z') });
   const billing = createBilling({
     stripe: sim.stripe,

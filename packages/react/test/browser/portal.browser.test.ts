@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortalHost } from './portal-host.js';
+import { type PortalHost, startPortalHost } from './portal-host.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -26,7 +26,7 @@ async function tabTo(page: Page, locator: ReturnType<Page['getByRole']>, most = 
 }
 
 describe.skipIf(!hasChromium)('the portal in Chromium', () => {
-  let host: Awaited<ReturnType<typeof startPortalHost>>;
+  let host: PortalHost;
   let browser: Browser;
   let page: Page;
 
