@@ -139,7 +139,13 @@ describe('renewal', () => {
       status: 'draft',
       billing_reason: 'subscription_cycle',
       automatically_finalizes_at: FEB_15 + HOUR,
-      period_start: FEB_15,
+      // The invoice's own period looks back over the month just ended; its line bills the next one.
+      period_start: JAN_15,
+      period_end: FEB_15,
+    });
+    expect(draft.lines.data[0]?.period).toEqual({
+      start: FEB_15,
+      end: Date.parse('2026-03-15T00:00:00Z') / 1000,
     });
     const renewed = await world.stripe.subscriptions.retrieve(subscription.id);
     expect(renewed.items.data[0]).toMatchObject({

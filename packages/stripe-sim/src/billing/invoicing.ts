@@ -35,6 +35,11 @@ export interface NewInvoice {
   metadata?: Record<string, string>;
   defaultTaxRates?: Stripe.TaxRate[];
   discounts?: string[];
+  /**
+   * The invoice's own `period_start` / `period_end`: when its invoice items could be added, NOT
+   * the service period (each line carries that). A renewal looks back over the period that just
+   * ended. @default the moment of creation, as on invoices made by a request
+   */
   period?: { start: number; end: number };
   prorationDate?: number;
   domain: string | null;

@@ -323,7 +323,11 @@ export function invoiceSubscription(
   input: {
     reason: Stripe.Invoice.BillingReason;
     lines: LineInput[];
-    period: { start: number; end: number };
+    /**
+     * The invoice's own period, which looks back (see `NewInvoice.period`): the period that just
+     * ended for a renewal. @default the moment of creation (first invoice, updates, cancellation)
+     */
+    invoicePeriod?: { start: number; end: number };
     domain: string | null;
     /** Finalize and charge now (first invoice, updates), or leave a draft that finalizes in an hour (renewals). */
     immediate: boolean;
@@ -352,7 +356,7 @@ export function invoiceSubscription(
       autoAdvance: !(paused && paused.behavior === 'keep_as_draft'),
       defaultTaxRates: sub.default_tax_rates ?? [],
       discounts: discountsForInvoice(sim, sub, now),
-      period: input.period,
+      period: input.invoicePeriod,
       prorationDate: input.prorationDate,
       domain: input.domain,
       finalizesAt: input.immediate ? null : now + sim.config.draftFinalizationSeconds,
@@ -479,7 +483,6 @@ export function cancelSubscriptionNow(
       invoiceSubscription(sim, sub, {
         reason: 'subscription_update',
         lines: credits,
-        period: { start: now, end: now },
         domain,
         immediate: true,
         offSession: true,
@@ -494,7 +497,6 @@ export function cancelSubscriptionNow(
       invoiceSubscription(sim, sub, {
         reason: 'subscription_update',
         lines: [],
-        period: { start: now, end: now },
         domain,
         immediate: true,
         offSession: true,
@@ -526,7 +528,8 @@ export function renewSubscription(sim: SimContext, sub: Stripe.Subscription, dom
   invoiceSubscription(sim, sub, {
     reason: 'subscription_cycle',
     lines: periodLines(sim, sub, sub.items.data, next),
-    period: next,
+    // Stripe: a subscription invoice's own period "looks back one period"; the lines bill `next`.
+    invoicePeriod: period,
     domain,
     immediate: false,
     offSession: true,
@@ -566,6 +569,7 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
     return;
   }
   const price = sub.items.data[0]!.price;
+  const trial = currentPeriod(sub);
   const next = { start: now, end: periodEndFrom(now, now, price) };
   const before = structuredClone(sub);
   sub.status = 'active';
@@ -576,7 +580,8 @@ export function endTrial(sim: SimContext, sub: Stripe.Subscription, domain: stri
   invoiceSubscription(sim, sub, {
     reason: 'subscription_cycle',
     lines: periodLines(sim, sub, sub.items.data, next),
-    period: next,
+    // The invoice looks back over the trial, which ends now (also when ended early).
+    invoicePeriod: { start: trial.start, end: now },
     domain,
     immediate: false,
     offSession: true,

@@ -170,7 +170,8 @@ export function upcomingInvoice(
       collectionMethod: sub.collection_method,
       defaultTaxRates: sub.default_tax_rates ?? [],
       discounts: discountsForInvoice(sim, sub, next.start, false),
-      period: next,
+      // Stripe: a subscription invoice's own period looks back one period; the lines bill `next`.
+      period,
       domain,
     },
     [...periodLines(sim, sub, sub.items.data, next), ...pendingItemLines(sim, customer.id, sub.id)],

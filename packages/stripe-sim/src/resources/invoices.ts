@@ -430,7 +430,6 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
         currency: price.currency,
         billingReason: 'subscription_create',
         defaultTaxRates: taxRates ?? [],
-        period,
         domain,
       },
       specs.map((spec) => {
@@ -514,7 +513,7 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
     const p = { start: now, end: periodEndFrom(now, now, firstPrice) };
     return buildInvoice(
       sim,
-      { ...base, billingReason: 'subscription_update', period: p },
+      { ...base, billingReason: 'subscription_update' },
       [...prorations.filter((l) => l.amount < 0), ...fullLines(p)],
       false,
     );
@@ -522,7 +521,7 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
   if (prorationBehavior === 'always_invoice') {
     return buildInvoice(
       sim,
-      { ...base, billingReason: 'subscription_update', period: { start: prorationDate, end: period.end } },
+      { ...base, billingReason: 'subscription_update' },
       [...prorations, ...pendingItemLines(sim, customer.id, sub.id)],
       false,
     );
@@ -530,7 +529,8 @@ function createPreview(sim: SimContext, params: Params): Stripe.Invoice {
   const next = { start: period.end, end: periodEndFrom(sub.billing_cycle_anchor, period.end, firstPrice) };
   return buildInvoice(
     sim,
-    { ...base, billingReason: 'upcoming', period: next },
+    // The renewal's own period looks back over the current one; its lines bill `next`.
+    { ...base, billingReason: 'upcoming', period },
     [...prorations, ...pendingItemLines(sim, customer.id, sub.id), ...fullLines(next)],
     false,
   );

@@ -487,7 +487,6 @@ function createSubscription(sim: SimContext, params: Params): Stripe.Subscriptio
   const { outcome } = invoiceSubscription(sim, sub, {
     reason: 'subscription_create',
     lines,
-    period,
     domain,
     immediate: collectNow,
     offSession,
@@ -835,7 +834,6 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     invoiceSubscription(sim, sub, {
       reason: 'subscription_update',
       lines,
-      period: newPeriod,
       domain,
       immediate: true,
       offSession,
@@ -849,7 +847,6 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     invoiceSubscription(sim, sub, {
       reason: 'subscription_update',
       lines: credits,
-      period: { start: prorationDate, end: period.end },
       domain,
       immediate: true,
       offSession,
@@ -969,7 +966,6 @@ function resume(sim: SimContext, id: string, params: Params): Stripe.Subscriptio
     invoiceSubscription(sim, sub, {
       reason: 'subscription_update',
       lines: periodLines(sim, sub, sub.items.data, period),
-      period,
       domain,
       immediate: true,
       offSession: true,
