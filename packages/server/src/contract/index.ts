@@ -329,6 +329,7 @@ export const invoiceSchema = z.object({
   amountDue: moneySchema,
   createdAt: isoTime,
   paidAt: isoTime.nullable(),
+  /** The service billed: from the earliest line's start to the latest line's end. */
   periodStart: isoTime,
   periodEnd: isoTime,
   /** Where the PDF is: `<basePath>/invoices/<id>/pdf` (null for drafts). */

@@ -169,8 +169,8 @@ export function invoiceJson(invoice: InvoiceRecord, basePath: string): InvoiceJs
     amountDue: moneyOf(invoice.amountDue, currency),
     createdAt: iso(invoice.createdAt),
     paidAt: isoOrNull(invoice.paidAt),
-    periodStart: iso(invoice.periodStart),
-    periodEnd: iso(invoice.periodEnd),
+    // The service the invoice bills, from its lines (Stripe's own invoice period looks back).
+    ...servicePeriod(invoice),
     // A draft may still change: it has no PDF yet.
     pdfUrl: invoice.status === 'draft' ? null : basePath + portalRoutes.invoicePdf(invoice.stripeInvoiceId),
     lines: invoice.lines.map((line) => ({
@@ -207,4 +207,13 @@ export function billingAddressJson(
     address: addressJson(customer?.address ?? null),
     abn: customer?.taxId?.type === 'au_abn' ? customer.taxId.value : null,
   };
+}
+
+/** The span of an invoice's lines' service periods; the invoice's own period when it has no lines. */
+function servicePeriod(invoice: InvoiceRecord): { periodStart: string; periodEnd: string } {
+  if (invoice.lines.length === 0)
+    return { periodStart: iso(invoice.periodStart), periodEnd: iso(invoice.periodEnd) };
+  const starts = invoice.lines.map((l) => l.periodStart.getTime());
+  const ends = invoice.lines.map((l) => l.periodEnd.getTime());
+  return { periodStart: iso(new Date(Math.min(...starts))), periodEnd: iso(new Date(Math.max(...ends))) };
 }
