@@ -14,6 +14,7 @@ import type { Policies } from '../policies/policies.js';
 import type { SubscriptionRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
 import { liveSubscription, writeSubscription } from './subscription-writes.js';
+import { cancellationFeedbackSchema } from './subscriptions.js';
 
 type OfferDefinition = Policies['retention']['offers'][number];
 
@@ -34,20 +35,10 @@ export interface AcceptedOffer {
 }
 
 const RETENTION_KEY = 'billkit_retention';
-const feedbackSchema = z.enum([
-  'customer_service',
-  'low_quality',
-  'missing_features',
-  'other',
-  'switched_service',
-  'too_complex',
-  'too_expensive',
-  'unused',
-]);
 const acceptSchema = z.object({
   userId: userIdSchema,
   offerId: z.string().min(1).max(60),
-  feedback: feedbackSchema.optional(),
+  feedback: cancellationFeedbackSchema.optional(),
   reason: z.string().trim().max(500).optional(),
 });
 

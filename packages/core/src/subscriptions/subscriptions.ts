@@ -42,22 +42,23 @@ const reactivateSchema = z.object({
 
 const changeSchema = z.object({ userId, plan: z.string().min(1), interval: interval.optional() });
 
+/** Stripe's cancellation_details.feedback values. */
+export const cancellationFeedbackSchema = z.enum([
+  'customer_service',
+  'low_quality',
+  'missing_features',
+  'other',
+  'switched_service',
+  'too_complex',
+  'too_expensive',
+  'unused',
+]);
+
 const cancelSchema = z.object({
   userId,
   atPeriodEnd: z.boolean().default(true),
   reason: z.string().max(500).optional(),
-  feedback: z
-    .enum([
-      'customer_service',
-      'low_quality',
-      'missing_features',
-      'other',
-      'switched_service',
-      'too_complex',
-      'too_expensive',
-      'unused',
-    ])
-    .optional(),
+  feedback: cancellationFeedbackSchema.optional(),
   /** The retention offers the customer was shown and turned down (recorded in the audit log). */
   declinedOffers: z.array(z.string().min(1).max(60)).max(10).optional(),
 });
