@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { isBillingError } from '../src/errors/billing-error.js';
-import { DAY, givenEngine, givenSubscriber, givenUser, JAN_15 } from './world.js';
+import { applyEverything, DAY, givenEngine, givenSubscriber, givenUser, JAN_15 } from './world.js';
 
 const t = (days: number, hours = 0) => new Date(JAN_15.getTime() + (days * DAY + hours * 3600) * 1000);
 
@@ -49,6 +49,68 @@ describe('starting a subscription', () => {
       customer: (await world.billing.customers.get('user_1'))!.stripeCustomerId,
     });
     expect(live.data).toHaveLength(0);
+  });
+
+  it('leaves nothing to pay or to mail after a declined signup, and the next try starts cleanly', async () => {
+    const world = await givenEngine();
+    applyEverything(world);
+    await givenUser(world);
+    await expect(
+      world.billing.subscriptions.start({
+        userId: 'user_1',
+        plan: 'pro',
+        paymentMethodId: 'pm_card_chargeCustomerFail',
+      }),
+    ).rejects.toMatchObject({ code: 'card_declined' });
+    await world.sim.webhooks.flush();
+
+    expect(await world.billing.subscriptions.get('user_1')).toBeNull();
+    expect((await world.billing.invoices.list('user_1')).items.map((i) => i.status)).toEqual(['void']);
+    expect(world.sent.map((n) => n.kind)).toEqual([]);
+
+    const { subscription } = await world.billing.subscriptions.start({
+      userId: 'user_1',
+      plan: 'pro',
+      paymentMethodId: 'pm_card_au',
+    });
+    expect(subscription.status).toBe('active');
+  });
+
+  it('starts one subscription and charges once when the same start arrives twice at once', async () => {
+    const world = await givenEngine();
+    await givenUser(world);
+    const { setupIntentId } = await world.billing.paymentMethods.createSetupIntent('user_1');
+    const confirmed = await world.stripe.setupIntents.confirm(setupIntentId, {
+      payment_method: 'pm_card_au',
+    });
+    const card = confirmed.payment_method as string;
+
+    const results = await Promise.allSettled([
+      world.billing.subscriptions.start({ userId: 'user_1', plan: 'pro', paymentMethodId: card }),
+      world.billing.subscriptions.start({ userId: 'user_1', plan: 'pro', paymentMethodId: card }),
+    ]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: { code: 'already_subscribed' },
+    });
+    const customer = (await world.billing.customers.get('user_1'))!.stripeCustomerId;
+    expect((await world.stripe.subscriptions.list({ customer })).data).toHaveLength(1);
+    expect((await world.stripe.charges.list({ customer })).data).toHaveLength(1);
+  });
+
+  it('refuses an unknown promotion code before touching the card', async () => {
+    const world = await givenEngine();
+    await givenUser(world);
+    const error = await world.billing.subscriptions
+      .start({ userId: 'user_1', plan: 'pro', paymentMethodId: 'pm_card_au', promotionCode: 'NOPE' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_input', issues: [{ path: 'promotionCode' }] });
+    const customer = (await world.billing.customers.get('user_1'))!;
+    expect(customer.defaultPaymentMethodId).toBeNull();
+    expect((await world.stripe.paymentMethods.list({ customer: customer.stripeCustomerId })).data).toEqual(
+      [],
+    );
   });
 
   it('refuses a card that fails the card check when it is attached', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { BillingContext } from '../context.js';
 import { parseInput } from '../errors/parse-input.js';
 import type { SubscriptionRecord } from '../store/records.js';
-import { liveSubscription } from '../subscriptions/subscription-writes.js';
+import { liveSubscription, subscriptionsOf } from '../subscriptions/subscription-writes.js';
 
 export type AccessReason =
   | 'trialing'
@@ -39,8 +39,7 @@ export function accessApi(ctx: BillingContext) {
     /** Whether the user may use the product now, from the local mirror. */
     async check(userId: string): Promise<AccessDecision> {
       const id = parseInput(z.string().min(1), userId, 'access.check');
-      const subscription =
-        (await liveSubscription(ctx, id)) ?? (await ctx.store.subscriptions.listByUserId(id))[0] ?? null;
+      const subscription = (await liveSubscription(ctx, id)) ?? (await subscriptionsOf(ctx, id))[0] ?? null;
       return decideAccess(subscription, ctx.clock.now(), ctx.policies.grace.days);
     },
   };

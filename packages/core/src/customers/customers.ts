@@ -165,7 +165,7 @@ export async function writeCustomer(
 // ensure, step by step
 
 /** Runs work for one key after the work already queued for it; keys do not wait for each other. */
-function perKeyQueue() {
+export function perKeyQueue() {
   const tails = new Map<string, Promise<unknown>>();
   return <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const previous = tails.get(key) ?? Promise.resolve();

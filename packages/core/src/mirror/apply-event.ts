@@ -18,7 +18,7 @@ import { gstShare } from '../payments/refund-tax.js';
 import { queueRefundIssued } from '../payments/refunds.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
-import { planNameOf, writeSubscription } from '../subscriptions/subscription-writes.js';
+import { ABANDONED_AT_SIGNUP, planNameOf, writeSubscription } from '../subscriptions/subscription-writes.js';
 import {
   creditRecordFrom,
   disputeRecordFrom,
@@ -292,6 +292,8 @@ function subscriptionNotice(
     };
   }
   if (event.type === 'customer.subscription.deleted') {
+    // A signup whose first payment was declined never started: there is nothing to say goodbye to.
+    if (subscription.cancellation_details?.comment === ABANDONED_AT_SIGNUP) return null;
     const reason = subscription.cancellation_details?.reason ?? null;
     return {
       ...base,

@@ -17,6 +17,19 @@ export const LIVE_STATUSES: ReadonlySet<SubscriptionRecord['status']> = new Set(
   'paused',
 ]);
 
+/** Stripe's cancellation comment on a signup whose first payment was declined: it never started. */
+export const ABANDONED_AT_SIGNUP = 'billkit: first payment declined at signup';
+
+/** A subscription that never started (its first payment was declined): not shown, not mailed about. */
+export function neverStarted(subscription: SubscriptionRecord): boolean {
+  return subscription.cancellationReason === ABANDONED_AT_SIGNUP;
+}
+
+/** The user's subscriptions that started, newest first. */
+export async function subscriptionsOf(ctx: BillingContext, userId: string): Promise<SubscriptionRecord[]> {
+  return (await ctx.store.subscriptions.listByUserId(userId)).filter((s) => !neverStarted(s));
+}
+
 /** The user's subscription that is still going (newest first), if any. */
 export async function liveSubscription(
   ctx: BillingContext,

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { Interval } from '../catalog/define-catalog.js';
 import { fromUnix, toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
-import { requireCustomer, userIdSchema } from '../customers/customers.js';
-import { BillingError, CardDeclinedError } from '../errors/billing-error.js';
+import { perKeyQueue, requireCustomer, userIdSchema } from '../customers/customers.js';
+import { BillingError, CardDeclinedError, InvalidInputError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import { invoiceRecordFrom } from '../mirror/money-records.js';
 import { idOf } from '../mirror/stripe-to-records.js';
@@ -18,7 +18,12 @@ import { queueInvoiceNotifications } from '../payments/invoice-notifications.js'
 import { payInvoice } from '../payments/payments.js';
 import type { SubscriptionRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
-import { liveSubscription, writeSubscription } from './subscription-writes.js';
+import {
+  ABANDONED_AT_SIGNUP,
+  liveSubscription,
+  subscriptionsOf,
+  writeSubscription,
+} from './subscription-writes.js';
 
 const userId = userIdSchema;
 const interval = z.enum(['day', 'week', 'month', 'year']);
@@ -142,7 +147,11 @@ export function subscriptionsApi(ctx: BillingContext) {
       stripe.promotionCodes.list({ code, active: true, limit: 1 }),
     );
     const promotion = found.data[0];
-    if (!promotion) throw new BillingError('invalid_input', `The promotion code ${code} is not valid.`);
+    if (!promotion) {
+      throw new InvalidInputError(`The promotion code ${code} is not valid.`, [
+        { path: 'promotionCode', message: 'not a valid promotion code' },
+      ]);
+    }
     return promotion.id;
   }
 
@@ -195,6 +204,10 @@ export function subscriptionsApi(ctx: BillingContext) {
         );
       }
       const price = await ctx.prices.byLookupKey(lookupKey);
+      // Everything that can be refused is checked before anything changes (the card is attached last).
+      const discounts = args.promotionCode
+        ? [{ promotion_code: await resolvePromotionCode(args.promotionCode) }]
+        : undefined;
       let paymentMethod = customer.defaultPaymentMethodId;
       if (args.paymentMethodId) {
         paymentMethod = await attachAndMakeDefault(ctx, customer, args.paymentMethodId);
@@ -207,9 +220,6 @@ export function subscriptionsApi(ctx: BillingContext) {
           'A payment method is needed to start a paid subscription.',
         );
       }
-      const discounts = args.promotionCode
-        ? [{ promotion_code: await resolvePromotionCode(args.promotionCode) }]
-        : undefined;
       const taxRates = await ctx.tax.taxRateIds(ctx.gateway, { country: customer.address?.country ?? null });
       const history = await ctx.store.subscriptions.listByUserId(args.userId);
       const created = await ctx.gateway.call('subscriptions.create', (stripe) =>
@@ -228,13 +238,9 @@ export function subscriptionsApi(ctx: BillingContext) {
             expand: ['latest_invoice'],
           },
           {
-            idempotencyKey: idempotencyKey(
-              'subscription.start',
-              args.userId,
-              history.length,
-              customer.version,
-              lookupKey,
-            ),
+            // One start per user and history: a double click or a retried request gets the same
+            // subscription back, never a second charge (the card attach bumps the customer's version).
+            idempotencyKey: idempotencyKey('subscription.start', args.userId, history.length, lookupKey),
           },
         ),
       );
@@ -288,14 +294,30 @@ export function subscriptionsApi(ctx: BillingContext) {
         });
         return { subscription: record, requiresAction: { clientSecret: pi.client_secret } };
       }
-      // Declined: end the incomplete subscription so the customer can simply try another card.
+      // Declined: end the incomplete subscription and void its first invoice, so nothing is left
+      // to pay or to mail, and the customer can simply try another card.
       const canceled = await ctx.gateway.call('subscriptions.cancel', (stripe) =>
         stripe.subscriptions.cancel(
           created.id,
-          {},
+          { cancellation_details: { comment: ABANDONED_AT_SIGNUP } },
           { idempotencyKey: idempotencyKey('subscription.abandon', created.id) },
         ),
       );
+      const firstInvoiceId = idOf(created.latest_invoice as string | Stripe.Invoice | null);
+      if (firstInvoiceId) {
+        const first = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+          stripe.invoices.retrieve(firstInvoiceId),
+        );
+        if (first.status === 'open') {
+          await ctx.gateway.call('invoices.voidInvoice', (stripe) =>
+            stripe.invoices.voidInvoice(
+              firstInvoiceId,
+              {},
+              { idempotencyKey: idempotencyKey('invoice.void', firstInvoiceId) },
+            ),
+          );
+        }
+      }
       await writeSubscription(ctx, canceled, args.userId, {
         action: 'subscription.start_declined',
         data: { declineCode: pi?.last_payment_error?.decline_code ?? null },
@@ -307,11 +329,15 @@ export function subscriptionsApi(ctx: BillingContext) {
     }
   }
 
+  const oneStartAtATime = perKeyQueue();
+
   const api = {
     /** Starts a subscription; a declined card throws CardDeclinedError, 3D Secure returns requiresAction. */
     async start(input: z.input<typeof startSchema>): Promise<StartResult> {
       const args = parseInput(startSchema, input, 'subscriptions.start');
-      return startWith(args, { allowTrial: true, action: 'subscription.started' });
+      return oneStartAtATime(args.userId, () =>
+        startWith(args, { allowTrial: true, action: 'subscription.started' }),
+      );
     },
 
     /**
@@ -341,7 +367,7 @@ export function subscriptionsApi(ctx: BillingContext) {
           `User ${args.userId} already has a ${live.status} subscription.`,
         );
       }
-      const last = (await ctx.store.subscriptions.listByUserId(args.userId))[0];
+      const last = (await subscriptionsOf(ctx, args.userId))[0];
       const plan = args.plan ?? last?.planId;
       if (!plan) {
         throw new BillingError(
@@ -635,7 +661,7 @@ export function subscriptionsApi(ctx: BillingContext) {
       const forUser = parseInput(userId, id, 'subscriptions.get');
       const live = await liveSubscription(ctx, forUser);
       if (live) return live;
-      const all = await ctx.store.subscriptions.listByUserId(forUser);
+      const all = await subscriptionsOf(ctx, forUser);
       return all[0] ?? null;
     },
   };
