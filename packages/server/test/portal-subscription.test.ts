@@ -495,3 +495,29 @@ describe('retention offers', () => {
     await expectError(world, get('/retention-offers'), { status: 404, code: 'subscription_not_found' });
   });
 });
+
+describe('POST /subscription refusals from a first-time user', () => {
+  it('changes nothing for an unknown plan, a missing interval or an unknown promotion code', async () => {
+    const world = await givenServer();
+    const before = await stateOf(world);
+
+    await expectError(world, send('POST', '/subscription', { plan: 'nope' }), {
+      status: 404,
+      code: 'plan_not_found',
+    });
+    await expectError(world, send('POST', '/subscription', { plan: 'business', interval: 'year' }), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'interval',
+    });
+
+    expect(await stateOf(world)).toEqual(before);
+    await expectError(
+      world,
+      send('POST', '/subscription', { plan: 'pro', paymentMethodId: 'pm_card_au', promotionCode: 'NOPE' }),
+      { status: 400, code: 'invalid_input', param: 'promotionCode' },
+    );
+    const [customer] = (await world.stripe.customers.list()).data;
+    expect((await world.stripe.paymentMethods.list({ customer: customer!.id })).data).toEqual([]);
+  });
+});

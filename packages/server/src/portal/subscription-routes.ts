@@ -1,7 +1,7 @@
 // The plan and subscription routes: plans, access, the current subscription with its next charge,
 // start, preview and change plan, cancel (with the offers turned down), resume, retention offers.
 
-import type { SubscriptionRecord } from '@billkit/core';
+import { BillingError, InvalidInputError, type SubscriptionRecord } from '@billkit/core';
 import {
   acceptOfferRequestSchema,
   cancelRequestSchema,
@@ -70,6 +70,14 @@ export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
       path: portalRoutes.subscription,
       value: async ({ user, body }) => {
         const input = body(startSubscriptionRequestSchema);
+        // Refuse an unknown plan or interval before a first-time subscriber gets a customer.
+        const plan = billing.catalog.plans().find((p) => p.id === input.plan);
+        if (!plan) throw new BillingError('plan_not_found', `The catalog has no plan ${input.plan}.`);
+        if (input.interval && !plan.prices.some((p) => p.interval === input.interval)) {
+          throw new InvalidInputError(`Plan ${input.plan} has no ${input.interval} price.`, [
+            { path: 'interval', message: `plan ${input.plan} has no ${input.interval} price` },
+          ]);
+        }
         // A first-time subscriber has no billing customer yet.
         await billing.customers.ensure({ userId: user.userId, email: user.email });
         const started = await billing.subscriptions.start({ userId: user.userId, ...input });
