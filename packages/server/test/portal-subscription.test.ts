@@ -504,6 +504,7 @@ describe('POST /subscription refusals from a first-time user', () => {
     await expectError(world, send('POST', '/subscription', { plan: 'nope' }), {
       status: 404,
       code: 'plan_not_found',
+      param: 'plan',
     });
     await expectError(world, send('POST', '/subscription', { plan: 'business', interval: 'year' }), {
       status: 400,
