@@ -53,6 +53,36 @@ describe('billing.refunds.create', () => {
     expect(mirrored.sort((a, b) => a - b)).toEqual([250, 300, 450]);
   });
 
+  it('splits GST the same way for refunds made in Stripe’s dashboard', async () => {
+    const { world, invoiceId } = await paidSubscriber();
+    const [charge] = await world.store.payments.listByInvoice(invoiceId);
+    await world.stripe.refunds.create({ charge: charge!.stripeChargeId, amount: 500 });
+    await world.sim.clock.advance({ seconds: 5 });
+    await world.stripe.refunds.create({ charge: charge!.stripeChargeId, amount: 500 });
+    await world.sim.webhooks.flush();
+
+    const refunds = await world.store.refunds.listByInvoice(invoiceId);
+    expect(refunds.map((r) => r.tax)).toEqual([46, 45]);
+    const emails = world.sent.filter((n) => n.kind === 'refund.issued').map((n) => n.data.tax);
+    expect(emails.sort()).toEqual([45, 46]);
+  });
+
+  it('gives back only the GST of the paid part when credit paid the rest of the invoice', async () => {
+    const { world } = await paidSubscriber();
+    await world.billing.credits.grant({ userId: 'user_1', amount: 500, description: 'Goodwill' });
+    await world.sim.clock.advanceTo(at('2026-02-15T02:00:00Z'));
+    await world.sim.webhooks.flush();
+    const [renewal] = (await world.billing.invoices.list('user_1')).items;
+    expect(renewal).toMatchObject({ total: 1000, tax: 91, amountPaid: 500 });
+
+    const refund = await world.billing.refunds.create({
+      invoiceId: renewal!.stripeInvoiceId,
+      reason: 'requested_by_customer',
+    });
+
+    expect(refund).toMatchObject({ amount: 500, tax: 46 });
+  });
+
   it('refuses more than what is left refundable, changing nothing', async () => {
     const { world, invoiceId } = await paidSubscriber();
     await world.billing.refunds.create({ invoiceId, amount: 600, reason: 'half' });

@@ -14,7 +14,7 @@ import {
   queueInvoiceNotifications,
 } from '../payments/invoice-notifications.js';
 import { enforceAfterRetries } from '../payments/payments.js';
-import { gstShare } from '../payments/refund-tax.js';
+import { refundTax } from '../payments/refund-tax.js';
 import { queueRefundIssued } from '../payments/refunds.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
 import type { CustomerRecord } from '../store/records.js';
@@ -477,8 +477,16 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
         stripe.invoices.retrieve(invoiceId),
       );
       const tax = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
+      // What was refunded on the charge before this refund, in Stripe's order.
+      const all = await ctx.gateway.call('refunds.list', (stripe) =>
+        stripe.refunds.list({ charge: chargeId, limit: 100 }),
+      );
+      const before = all.data
+        .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+        .filter((r) => r.created < refund.created || (r.created === refund.created && r.id < refund.id))
+        .reduce((sum, r) => sum + r.amount, 0);
       record.stripeInvoiceId = invoiceId;
-      record.tax = gstShare(tax, invoice.total, record.amount);
+      record.tax = refundTax({ tax, total: invoice.total }, before, record.amount);
     }
   }
   return inTransaction(

@@ -15,9 +15,9 @@ import { idOf } from '../mirror/stripe-to-records.js';
 import { formatMoney } from '../money.js';
 import { queueNotification } from '../notifications/outbox.js';
 import type { StoreSession } from '../store/billing-store.js';
-import type { InvoiceRecord, RefundRecord } from '../store/records.js';
+import type { RefundRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
-import { gstShare } from './refund-tax.js';
+import { refundTax } from './refund-tax.js';
 
 const STRIPE_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
 
@@ -81,7 +81,7 @@ export function refundsApi(ctx: BillingContext) {
         );
       }
       const invoice = invoiceId ? await ctx.store.invoices.findByStripeId(invoiceId) : null;
-      const tax = invoice ? await taxRefunded(ctx, invoice, amount, refundable === amount) : 0;
+      const tax = invoice ? refundTax(invoice, charge.amount_refunded, amount) : 0;
       const stripeReason = STRIPE_REASONS.has(args.reason) ? args.reason : null;
       const refund = await ctx.gateway.call('refunds.create', (stripe) =>
         stripe.refunds.create(
@@ -168,27 +168,6 @@ async function refundWithKey(
     stripe.refunds.list({ charge: chargeId, limit: 100 }),
   );
   return refunds.data.find((r) => r.metadata?.billkit_idempotency_key === key) ?? null;
-}
-
-/**
- * The GST in a refund: its share of the invoice's GST. The refund that empties the payment gives
- * back exactly what GST is left, so partial refunds never add up to more or less than the invoice's.
- */
-async function taxRefunded(
-  ctx: BillingContext,
-  invoice: InvoiceRecord,
-  amount: number,
-  emptiesThePayment: boolean,
-): Promise<number> {
-  if (invoice.tax === 0 || invoice.total === 0) return 0;
-  const earlier = await ctx.store.refunds.listByInvoice(invoice.stripeInvoiceId);
-  const left =
-    invoice.tax -
-    earlier
-      .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
-      .reduce((sum, r) => sum + r.tax, 0);
-  if (emptiesThePayment) return Math.max(0, left);
-  return Math.min(Math.max(0, left), gstShare(invoice.tax, invoice.total, amount));
 }
 
 async function mirrorRefund(
