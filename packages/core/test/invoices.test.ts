@@ -124,3 +124,37 @@ describe('moving abroad', () => {
     expect(renewal).toMatchObject({ total: 1000, tax: 0, status: 'paid' });
   });
 });
+
+describe('a tax invoice states the facts as at issue', () => {
+  it('keeps an old invoice GST-free after an overseas customer moves to Australia', async () => {
+    const w = await world();
+    await w.billing.customers.ensure({
+      userId: 'user_us',
+      email: 'sam@example.com',
+      name: 'Sam Smith',
+      address: {
+        line1: '1 Main St',
+        line2: null,
+        city: 'Austin',
+        state: 'TX',
+        postalCode: '78701',
+        country: 'US',
+      },
+    });
+    await w.billing.subscriptions.start({ userId: 'user_us', plan: 'pro', paymentMethodId: 'pm_card_visa' });
+    const [invoice] = (await w.billing.invoices.list('user_us')).items;
+
+    await w.billing.customers.updateBillingAddress('user_us', {
+      line1: '1 George St',
+      line2: null,
+      city: 'Sydney',
+      state: 'NSW',
+      postalCode: '2000',
+      country: 'AU',
+    });
+
+    const text = await pdfText(await w.billing.invoices.pdf('user_us', invoice!.stripeInvoiceId));
+    expect(text).toMatch(/GST-free export/);
+    expect(text).toMatch(/Bill to Sam Smith sam@example\.com 1 Main St Austin TX 78701 United States/);
+  });
+});

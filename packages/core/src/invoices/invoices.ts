@@ -7,8 +7,10 @@ import type { BillingContext } from '../context.js';
 import { userIdSchema } from '../customers/customers.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
+import { addressFromStripe } from '../mirror/stripe-to-records.js';
 import type { Attachment } from '../notifications/notifier.js';
 import type {
+  CustomerRecord,
   InvoiceRecord,
   OutboxMessageRecord,
   Page,
@@ -84,7 +86,7 @@ async function renderFor(ctx: BillingContext, invoice: InvoiceRecord): Promise<U
       `Invoice ${invoice.stripeInvoiceId} is a draft; its PDF exists once it is finalized.`,
     );
   }
-  const customer = await ctx.store.customers.findByStripeId(invoice.stripeCustomerId);
+  const customer = await buyerAsInvoiced(ctx, invoice);
   const document = buildInvoiceDocument({
     invoice,
     customer,
@@ -117,5 +119,42 @@ export function attachmentsFor(ctx: BillingContext) {
         content: await renderFor(ctx, invoice),
       },
     ];
+  };
+}
+
+/**
+ * The buyer as the invoice was issued to them. Stripe freezes the customer's name, email, address
+ * and tax ids on an invoice when it is finalized, so a tax invoice printed later states the facts
+ * as at issue (a customer who moved abroad does not turn an old GST invoice into an export).
+ */
+async function buyerAsInvoiced(ctx: BillingContext, invoice: InvoiceRecord): Promise<CustomerRecord | null> {
+  const current = await ctx.store.customers.findByStripeId(invoice.stripeCustomerId);
+  const issued = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+    stripe.invoices.retrieve(invoice.stripeInvoiceId),
+  );
+  const taxId =
+    (issued.customer_tax_ids ?? []).find((t) => t.type === 'au_abn') ?? issued.customer_tax_ids?.[0];
+  const base: CustomerRecord = current ?? {
+    userId: invoice.userId ?? '',
+    stripeCustomerId: invoice.stripeCustomerId,
+    email: null,
+    name: null,
+    address: null,
+    taxId: null,
+    currency: invoice.currency,
+    balance: 0,
+    defaultPaymentMethodId: null,
+    deleted: false,
+    createdAt: invoice.createdAt,
+    updatedAt: invoice.createdAt,
+    watermark: 0,
+    version: 0,
+  };
+  return {
+    ...base,
+    name: issued.customer_name ?? null,
+    email: issued.customer_email ?? null,
+    address: addressFromStripe(issued.customer_address),
+    taxId: taxId ? { type: taxId.type, value: taxId.value ?? '' } : null,
   };
 }
