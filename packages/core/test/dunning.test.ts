@@ -137,6 +137,10 @@ describe('dunning', () => {
 
     const ask = world.sent.find((n) => n.kind === 'payment.action_required');
     expect(ask?.data).toMatchObject({ amountDue: 1000, confirmUrl: PORTAL });
+    // One email asking to confirm, not also a "payment failed" one.
+    expect(world.sent.filter((n) => n.kind.startsWith('payment.')).map((n) => n.kind)).toEqual([
+      'payment.action_required',
+    ]);
     const [invoice] = (await world.billing.invoices.list('user_1')).items;
     const error = await world.billing.payments.retry(invoice!.stripeInvoiceId).catch((e: unknown) => e);
     expect(isBillingError(error, 'requires_action')).toBe(true);

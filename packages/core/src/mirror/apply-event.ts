@@ -351,6 +351,31 @@ async function applyInvoice(ctx: BillingContext, event: Stripe.Event): Promise<A
   return result;
 }
 
+/**
+ * What an invoice event asks of the customer. A renewal the bank declined because it wants the
+ * customer to authenticate (3D Secure) is a request to confirm, not a failure: one email, the
+ * "confirm your payment" one. Decided from the failed charge itself, which never changes.
+ */
+async function triggerOf(ctx: BillingContext, event: Stripe.Event, invoiceId: string): Promise<string> {
+  if (event.type !== 'invoice.payment_failed') return event.type;
+  const payments = await ctx.gateway.call('invoicePayments.list', (stripe) =>
+    stripe.invoicePayments.list({ invoice: invoiceId, limit: 10 }),
+  );
+  const intentId = idOf(
+    payments.data.find((p) => p.payment.type === 'payment_intent')?.payment.payment_intent as
+      | string
+      | undefined,
+  );
+  if (!intentId) return event.type;
+  const charges = await ctx.gateway.call('charges.list', (stripe) =>
+    stripe.charges.list({ payment_intent: intentId, limit: 100 }),
+  );
+  const last = charges.data
+    .filter((c) => c.status === 'failed' && c.created <= event.created)
+    .sort((a, b) => b.created - a.created || (b.id < a.id ? -1 : 1))[0];
+  return last?.failure_code === 'authentication_required' ? 'invoice.payment_action_required' : event.type;
+}
+
 async function syncInvoice(
   ctx: BillingContext,
   event: Stripe.Event,
@@ -359,12 +384,13 @@ async function syncInvoice(
   customer: Owner | null,
 ): Promise<{ result: ApplyResult; invoice: Stripe.Invoice | null }> {
   const invoiceId = payload.id;
+  const trigger = await triggerOf(ctx, event, invoiceId);
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
   if (existing && existing.watermark > event.created) {
     // A failed try is still mailed when its event comes after newer ones.
     if (customer && 'attempt_count' in payload) {
       await ctx.store.transaction((session) =>
-        queueAttemptNotification(ctx, session, payload, customer, event.type),
+        queueAttemptNotification(ctx, session, payload, customer, trigger),
       );
       await ctx.afterCommit();
     }
@@ -381,7 +407,7 @@ async function syncInvoice(
           session,
           invoice,
           customer,
-          event.type,
+          trigger,
           'attempt_count' in payload ? payload : invoice,
         )
     : undefined;
