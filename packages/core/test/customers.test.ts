@@ -312,7 +312,7 @@ describe('customers.ensure', () => {
       .ensure({ userId: 'user_1', email: 'jo@example.com.au', taxId: { type: 'au_abn', value: '123' } })
       .catch((e: unknown) => e);
 
-    expect(isBillingError(error, 'stripe_error')).toBe(true);
+    expect(isBillingError(error, 'stripe_rejected')).toBe(true);
     expect(await billing.customers.get('user_1')).toBeNull();
   });
 });

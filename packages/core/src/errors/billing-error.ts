@@ -18,6 +18,7 @@ export type BillingErrorCode =
   | 'offer_not_found'
   | 'refund_exceeds_refundable'
   | 'invalid_state'
+  | 'stripe_rejected'
   | 'stripe_unavailable'
   | 'stripe_error';
 

@@ -229,7 +229,8 @@ function notFound(paymentMethodId: string): BillingError {
 }
 
 function isMissingResource(error: unknown): boolean {
-  if (!(error instanceof BillingError) || error.code !== 'stripe_error') return false;
+  if (!(error instanceof BillingError) || (error.code !== 'stripe_error' && error.code !== 'stripe_rejected'))
+    return false;
   const cause = error.cause as { code?: string; statusCode?: number } | undefined;
   return cause?.code === 'resource_missing' || cause?.statusCode === 404;
 }

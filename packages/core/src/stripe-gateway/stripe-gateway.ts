@@ -23,6 +23,9 @@ export function createStripeGateway(stripe: Stripe, logger: Logger): StripeGatew
         logger.warn('stripe call failed', {
           operation,
           code: translated.code,
+          stripeCode: (error as { code?: string } | null)?.code ?? null,
+          // Stripe's own wording (never card data: Stripe does not echo it).
+          message: (error as { message?: string } | null)?.message ?? null,
           requestId: translated.stripeRequestId,
         });
         throw translated;
@@ -70,6 +73,23 @@ export function translateStripeError(error: unknown, operation: string): Billing
     return new BillingError(
       'stripe_unavailable',
       `Stripe is unavailable (${operation}); try again.`,
+      options,
+    );
+  }
+  if (
+    type === 'StripeInvalidRequestError' ||
+    type === 'StripeIdempotencyError' ||
+    (e.statusCode !== undefined &&
+      e.statusCode >= 400 &&
+      e.statusCode < 500 &&
+      e.statusCode !== 401 &&
+      e.statusCode !== 403)
+  ) {
+    // The request itself was refused (a currency that does not match, a disputed charge, a key
+    // reused with other parameters): the caller's to fix, not an outage.
+    return new BillingError(
+      'stripe_rejected',
+      `Stripe refused ${operation}: ${e.message ?? String(error)}`,
       options,
     );
   }

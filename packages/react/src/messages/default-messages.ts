@@ -53,6 +53,8 @@ export const defaultMessages = {
       offer_not_found: 'That offer isn’t available any more.',
       invalid_state: 'That isn’t possible for your subscription right now.',
       stripe_unavailable: 'Our payment provider isn’t available right now. Please try again in a moment.',
+      stripe_rejected:
+        'Our payment provider couldn’t accept that request. Please check the details and try again.',
     } satisfies Partial<Record<BillingApiErrorCode, string>> as Partial<Record<BillingApiErrorCode, string>>,
   },
   status: {

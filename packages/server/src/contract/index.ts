@@ -82,6 +82,7 @@ export const errorCodes = [
   'refund_exceeds_refundable',
   'stripe_unavailable',
   'stripe_error',
+  'stripe_rejected',
   // the server
   'internal_error',
   'raw_body_required',

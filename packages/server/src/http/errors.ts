@@ -53,6 +53,7 @@ export const STATUS_BY_BILLING_CODE: Readonly<Record<BillingErrorCode, number>> 
   requires_action: 422,
   payment_method_required: 422,
   refund_exceeds_refundable: 422,
+  stripe_rejected: 422,
   stripe_unavailable: 502,
   stripe_error: 502,
 };
@@ -61,6 +62,7 @@ export const STATUS_BY_BILLING_CODE: Readonly<Record<BillingErrorCode, number>> 
 const STRIPE_MESSAGES: Partial<Record<BillingErrorCode, string>> = {
   stripe_unavailable: 'The payment provider could not be reached; please try again in a moment.',
   stripe_error: 'The payment provider refused the request.',
+  stripe_rejected: 'The payment provider refused the request as it was made.',
 };
 
 /** The field a code is about when the engine does not say. */
