@@ -102,22 +102,19 @@ describe('PUT /billing-address', () => {
     expect(await stateOf(world)).toEqual(before);
   });
 
-  it('refuses (409) to clear a saved ABN, which the engine cannot remove yet, and changes nothing', async () => {
+  it('takes a saved ABN off when the customer clears it', async () => {
     const world = await givenServer();
     await world.handler(send('PUT', '/billing-address', { address: SYDNEY, abn: '51824753556' }));
-    const before = await stateOf(world);
 
-    await expectError(
+    const { billingAddress } = await expectOk(
       world,
-      send('PUT', '/billing-address', { address: { ...SYDNEY, city: 'Parramatta' }, abn: '' }),
-      {
-        status: 409,
-        code: 'invalid_state',
-        param: 'abn',
-      },
+      send('PUT', '/billing-address', { address: SYDNEY, abn: '' }),
+      billingAddressResponseSchema,
     );
 
-    expect(await stateOf(world)).toEqual(before);
+    expect(billingAddress.abn).toBeNull();
+    const [customer] = (await world.stripe.customers.list()).data;
+    expect((await world.stripe.customers.listTaxIds(customer!.id)).data).toEqual([]);
   });
 
   it('accepts an empty ABN from a customer who never gave one', async () => {

@@ -26,20 +26,16 @@ export function billingAddressRoutes({ billing }: PortalDeps): PortalRoute[] {
         const input = body(updateBillingAddressRequestSchema);
         const existing = await billing.customers.get(user.userId);
         const abn = input.abn === undefined ? undefined : input.abn.replace(/\s+/g, '');
-        if (abn === '' && existing?.taxId) {
-          // The engine cannot take a tax id off a customer yet; refuse before changing anything.
-          throw new HttpError(
-            409,
-            'invalid_state',
-            'A saved ABN cannot be removed here yet; please contact support to remove it.',
-            { param: 'abn' },
-          );
-        }
         const details = {
           userId: user.userId,
           email: user.email,
           ...(input.name ? { name: input.name } : {}),
-          ...(abn ? { taxId: { type: 'au_abn', value: abn } } : {}),
+          // An empty ABN takes a saved one off (a customer who no longer buys as a business).
+          ...(abn
+            ? { taxId: { type: 'au_abn', value: abn } }
+            : abn === '' && existing?.taxId
+              ? { taxId: null }
+              : {}),
         };
         const address = toEngineAddress(input.address);
         if (!existing) {
