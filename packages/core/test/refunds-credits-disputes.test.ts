@@ -117,6 +117,18 @@ describe('billing.refunds.create', () => {
     expect(charge.amount_refunded).toBe(500);
   });
 
+  it('refuses an idempotency key reused for a different amount, refunding nothing more', async () => {
+    const { world, invoiceId } = await paidSubscriber();
+    await world.billing.refunds.create({ invoiceId, amount: 100, reason: 'x', idempotencyKey: 'ticket-9' });
+
+    const error = await world.billing.refunds
+      .create({ invoiceId, amount: 900, reason: 'x', idempotencyKey: 'ticket-9' })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'invalid_input', issues: [{ path: 'idempotencyKey' }] });
+    expect((await world.stripe.refunds.list()).data.map((r) => r.amount)).toEqual([100]);
+  });
+
   it('rejects bad input with a typed error naming the field', async () => {
     const { world, invoiceId } = await paidSubscriber();
     const error = await world.billing.refunds

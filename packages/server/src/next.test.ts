@@ -28,7 +28,7 @@ describe('toNextRoute', () => {
 
     const address = await PUT(
       send('PUT', '/billing-address', {
-        address: { line1: '1 George St', city: 'Sydney', postalCode: '2000', country: 'AU' },
+        address: { line1: '1 George St', city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' },
       }),
     );
     expect(billingAddressResponseSchema.parse(await address.json()).billingAddress.address?.city).toBe(

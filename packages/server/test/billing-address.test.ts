@@ -129,3 +129,21 @@ describe('PUT /billing-address', () => {
     expect(billingAddress.abn).toBeNull();
   });
 });
+
+describe('PUT /billing-address refuses made-up places', () => {
+  it('names the field for an Australian address without a real state, or an unknown country', async () => {
+    const world = await givenServer();
+    const before = await stateOf(world);
+    await expectError(world, send('PUT', '/billing-address', { address: { ...SYDNEY, state: 'Narnia' } }), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'address.state',
+    });
+    await expectError(world, send('PUT', '/billing-address', { address: { ...SYDNEY, country: 'ZZ' } }), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'address.country',
+    });
+    expect(await stateOf(world)).toEqual(before);
+  });
+});

@@ -14,7 +14,11 @@ import type { Address, CustomerRecord } from '../store/records.js';
 import { idempotencyKey } from '../stripe-gateway/stripe-gateway.js';
 
 /** The host's user id, used as given (an opaque key: not trimmed or changed). */
-export const userIdSchema = z.string().min(1).max(255);
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^\S(.*\S)?$/s, 'a user id without spaces at either end');
 
 const line = z.string().trim().max(200).nullish();
 

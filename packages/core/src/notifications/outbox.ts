@@ -44,6 +44,12 @@ export async function queueNotification(
 ): Promise<'enqueued' | 'duplicate'> {
   const admin = ADMIN_KINDS.has(notification.kind);
   const email = admin ? ctx.notifications.adminEmails.join(', ') || null : notification.email;
+  if (admin && !email) {
+    ctx.logger.warn('an operators’ notification has no recipient: set notifications.adminEmails', {
+      kind: notification.kind,
+      key: notification.key,
+    });
+  }
   const now = ctx.clock.now();
   const result = await session.outbox.enqueue({
     id: randomUUID(),

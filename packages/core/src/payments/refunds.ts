@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { alreadyAudited, recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
-import { BillingError } from '../errors/billing-error.js';
+import { BillingError, InvalidInputError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import { paymentRecordFrom, refundRecordFrom } from '../mirror/money-records.js';
 import { idOf } from '../mirror/stripe-to-records.js';
@@ -62,6 +62,12 @@ export function refundsApi(ctx: BillingContext) {
       const owner = await ownerOf(ctx, charge);
       if (args.idempotencyKey) {
         const earlier = await refundWithKey(ctx, chargeId, args.idempotencyKey);
+        if (earlier && args.amount !== undefined && earlier.amount !== args.amount) {
+          throw new InvalidInputError(
+            `Idempotency key ${args.idempotencyKey} was used for a refund of another amount.`,
+            [{ path: 'idempotencyKey', message: 'already used for a different refund' }],
+          );
+        }
         if (earlier) return mirrorRefund(ctx, earlier, charge, owner);
       }
       if (charge.status !== 'succeeded') {

@@ -54,6 +54,8 @@ export function retentionApi(ctx: BillingContext) {
       stripe.subscriptions.retrieve(subscription.stripeSubscriptionId),
     );
     const used = new Set((stripeSub.metadata?.[RETENTION_KEY] ?? '').split(',').filter(Boolean));
+    // One offer per subscription: offers keep a customer who was leaving, they do not stack.
+    if (used.size > 0) return { subscription, offers: [] };
     const offers: RetentionOffer[] = [];
     for (const definition of ctx.policies.retention.offers) {
       const offer = describe(ctx, definition, subscription, used, stripeSub);

@@ -20,20 +20,47 @@ const isoTime = z.string().describe('ISO 8601 time');
 export const intervalSchema = z.enum(['day', 'week', 'month', 'year']);
 export type IntervalJson = z.infer<typeof intervalSchema>;
 
-export const addressSchema = z.object({
-  line1: z.string().trim().min(1).max(200),
-  line2: z.string().trim().max(200).nullable().default(null),
-  city: z.string().trim().min(1).max(100),
-  /** For Australia one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA. */
-  state: z.string().trim().max(100).nullable().default(null),
-  postalCode: z.string().trim().min(1).max(20),
-  /** ISO 3166-1 alpha-2: 'AU'. */
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
-    .transform((c) => c.toUpperCase()),
-});
+const AU_STATES = new Set(['ACT', 'NSW', 'NT', 'QLD', 'SA', 'TAS', 'VIC', 'WA']);
+/** Every ISO 3166-1 alpha-2 code the runtime's Intl knows (a made-up 'ZZ' is not an export destination). */
+const KNOWN_REGIONS: ReadonlySet<string> = (() => {
+  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const known = new Set<string>();
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (names.of(code) !== undefined && code !== 'ZZ' && code !== 'EU' && code !== 'UN' && code !== 'EZ')
+        known.add(code);
+    }
+  }
+  return known;
+})();
+
+export const addressSchema = z
+  .object({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).nullable().default(null),
+    city: z.string().trim().min(1).max(100),
+    /** For Australia one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA. */
+    state: z.string().trim().max(100).nullable().default(null),
+    postalCode: z.string().trim().min(1).max(20),
+    /** ISO 3166-1 alpha-2: 'AU'. */
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
+      .transform((c) => c.toUpperCase())
+      .refine((c) => KNOWN_REGIONS.has(c), 'an ISO 3166-1 country code'),
+  })
+  .superRefine((address, ctx) => {
+    // An Australian address names its state or territory: the tax invoice and GST depend on it being real.
+    if (address.country === 'AU' && !AU_STATES.has((address.state ?? '').toUpperCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['state'],
+        message: 'one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA',
+      });
+    }
+  });
 export type AddressJson = z.output<typeof addressSchema>;
 
 /** The error body of every 4xx / 5xx answer. `param` names the offending field when there is one. */
