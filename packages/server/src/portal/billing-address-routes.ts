@@ -4,7 +4,6 @@
 
 import type { AddressInput, CustomerRecord } from '@billkit/core';
 import { type AddressJson, portalRoutes, updateBillingAddressRequestSchema } from '../contract/index.js';
-import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import type { PortalDeps, PortalRoute } from './portal-context.js';
 import { billingAddressJson } from './records-to-json.js';
