@@ -523,3 +523,30 @@ describe('POST /subscription refusals from a first-time user', () => {
     expect((await world.stripe.paymentMethods.list({ customer: customer!.id })).data).toEqual([]);
   });
 });
+
+describe('the audit log of portal changes', () => {
+  it('names the signed-in user as the actor of a start, a change and a cancel', async () => {
+    const world = await givenServer();
+    await world.handler(
+      send('POST', '/subscription', { plan: 'pro', paymentMethodId: 'pm_card_au', actor: 'admin:mallory' }),
+    );
+    await world.handler(send('POST', '/subscription/change', { plan: 'business' }));
+    await world.handler(send('POST', '/subscription/cancel', { feedback: 'unused' }));
+
+    const audit = await world.billing.store.audit.list({ userId: 'user_1', limit: 500 });
+    const actors = Object.fromEntries(
+      audit.items
+        .filter((e) =>
+          ['subscription.started', 'subscription.changed', 'subscription.cancel_scheduled'].includes(
+            e.action,
+          ),
+        )
+        .map((e) => [e.action, e.actor]),
+    );
+    expect(actors).toEqual({
+      'subscription.started': 'user:user_1',
+      'subscription.changed': 'user:user_1',
+      'subscription.cancel_scheduled': 'user:user_1',
+    });
+  });
+});

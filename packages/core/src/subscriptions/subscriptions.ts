@@ -28,8 +28,12 @@ import {
 const userId = userIdSchema;
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
+/** Who asked, for the audit log: `user:<id>` (the portal), `admin:<id>`. @default 'system' */
+const actorSchema = z.string().min(1).max(255).optional();
+
 const startSchema = z.object({
   userId,
+  actor: actorSchema,
   plan: z.string().min(1),
   interval: interval.optional(),
   paymentMethodId: z.string().min(1).optional(),
@@ -39,13 +43,19 @@ const startSchema = z.object({
 
 const reactivateSchema = z.object({
   userId,
+  actor: actorSchema,
   /** @default the plan of the last subscription */
   plan: z.string().min(1).optional(),
   interval: interval.optional(),
   paymentMethodId: z.string().min(1).optional(),
 });
 
-const changeSchema = z.object({ userId, plan: z.string().min(1), interval: interval.optional() });
+const changeSchema = z.object({
+  userId,
+  plan: z.string().min(1),
+  interval: interval.optional(),
+  actor: actorSchema,
+});
 
 /** Stripe's cancellation_details.feedback values. */
 export const cancellationFeedbackSchema = z.enum([
@@ -61,6 +71,7 @@ export const cancellationFeedbackSchema = z.enum([
 
 const cancelSchema = z.object({
   userId,
+  actor: actorSchema,
   atPeriodEnd: z.boolean().default(true),
   reason: z.string().max(500).optional(),
   feedback: cancellationFeedbackSchema.optional(),
@@ -250,7 +261,7 @@ export function subscriptionsApi(ctx: BillingContext) {
           ctx,
           created,
           args.userId,
-          { action: options.action },
+          { action: options.action, ...(args.actor ? { actor: args.actor } : {}) },
           {},
           undefined,
           async (session, written) => {
@@ -291,6 +302,7 @@ export function subscriptionsApi(ctx: BillingContext) {
       if (pi?.status === 'requires_action' && pi.client_secret) {
         const record = await writeSubscription(ctx, created, args.userId, {
           action: 'subscription.requires_action',
+          ...(args.actor ? { actor: args.actor } : {}),
         });
         return { subscription: record, requiresAction: { clientSecret: pi.client_secret } };
       }
@@ -320,6 +332,7 @@ export function subscriptionsApi(ctx: BillingContext) {
       }
       await writeSubscription(ctx, canceled, args.userId, {
         action: 'subscription.start_declined',
+        ...(args.actor ? { actor: args.actor } : {}),
         data: { declineCode: pi?.last_payment_error?.decline_code ?? null },
       });
       throw new CardDeclinedError(pi?.last_payment_error?.message ?? 'The card was declined.', {
@@ -349,13 +362,13 @@ export function subscriptionsApi(ctx: BillingContext) {
       const args = parseInput(reactivateSchema, input, 'subscriptions.reactivate');
       const live = await liveSubscription(ctx, args.userId);
       if (live && (live.cancelAtPeriodEnd || live.cancelAt)) {
-        return { subscription: await api.resume(args.userId) };
+        return { subscription: await api.resume(args.userId, args.actor ? { actor: args.actor } : {}) };
       }
       if (live && (live.status === 'unpaid' || live.status === 'past_due') && live.latestInvoiceId) {
         await payInvoice(ctx, live.latestInvoiceId, {
           paymentMethodId: args.paymentMethodId,
           userId: args.userId,
-          actor: `user:${args.userId}`,
+          actor: args.actor ?? `user:${args.userId}`,
         });
         return {
           subscription: (await ctx.store.subscriptions.findByStripeId(live.stripeSubscriptionId)) ?? live,
@@ -381,6 +394,7 @@ export function subscriptionsApi(ctx: BillingContext) {
           plan,
           interval: args.interval ?? (args.plan ? undefined : last?.interval),
           paymentMethodId: args.paymentMethodId,
+          actor: args.actor,
         },
         { allowTrial: false, action: 'subscription.reactivated' },
       );
@@ -478,7 +492,11 @@ export function subscriptionsApi(ctx: BillingContext) {
         ctx,
         updated,
         args.userId,
-        { action: 'subscription.changed', data: { from: current.planId, to: args.plan, direction } },
+        {
+          action: 'subscription.changed',
+          ...(args.actor ? { actor: args.actor } : {}),
+          data: { from: current.planId, to: args.plan, direction },
+        },
         {
           scheduledDowngrade: keepOldPlan
             ? {
@@ -528,6 +546,7 @@ export function subscriptionsApi(ctx: BillingContext) {
         args.userId,
         {
           action: args.atPeriodEnd ? 'subscription.cancel_scheduled' : 'subscription.canceled',
+          ...(args.actor ? { actor: args.actor } : {}),
           data: {
             reason: args.reason ?? null,
             feedback: args.feedback ?? null,
@@ -569,7 +588,7 @@ export function subscriptionsApi(ctx: BillingContext) {
     },
 
     /** Undoes a scheduled cancellation, resumes a paused subscription, or resumes paused collection. */
-    async resume(id: string): Promise<SubscriptionRecord> {
+    async resume(id: string, options: { actor?: string } = {}): Promise<SubscriptionRecord> {
       const forUser = parseInput(userId, id, 'subscriptions.resume');
       const current = await requireLive(forUser);
       const key = idempotencyKey('subscription.resume', current.stripeSubscriptionId, current.version);
@@ -607,11 +626,16 @@ export function subscriptionsApi(ctx: BillingContext) {
           `User ${forUser}'s subscription is neither canceling nor paused.`,
         );
       }
-      return writeSubscription(ctx, result, forUser, { action: 'subscription.resumed' });
+      return writeSubscription(ctx, result, forUser, {
+        action: 'subscription.resumed',
+        ...(options.actor
+          ? { actor: parseInput(z.string().min(1).max(255), options.actor, 'subscriptions.resume') }
+          : {}),
+      });
     },
 
     /** Pauses the subscription: no invoices and no access until resumed. */
-    async pause(id: string): Promise<SubscriptionRecord> {
+    async pause(id: string, options: { actor?: string } = {}): Promise<SubscriptionRecord> {
       const forUser = parseInput(userId, id, 'subscriptions.pause');
       const current = await requireLive(forUser);
       if (!['active', 'trialing', 'past_due'].includes(current.status)) {
@@ -630,7 +654,12 @@ export function subscriptionsApi(ctx: BillingContext) {
           },
         ),
       );
-      return writeSubscription(ctx, result, forUser, { action: 'subscription.paused' });
+      return writeSubscription(ctx, result, forUser, {
+        action: 'subscription.paused',
+        ...(options.actor
+          ? { actor: parseInput(z.string().min(1).max(255), options.actor, 'subscriptions.pause') }
+          : {}),
+      });
     },
 
     /**

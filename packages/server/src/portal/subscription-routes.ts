@@ -80,7 +80,12 @@ export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
         }
         // A first-time subscriber has no billing customer yet.
         await billing.customers.ensure({ userId: user.userId, email: user.email });
-        const started = await billing.subscriptions.start({ userId: user.userId, ...input });
+        const started = await billing.subscriptions.start({
+          userId: user.userId,
+          ...input,
+          // After the body: a request cannot name someone else as the actor.
+          actor: `user:${user.userId}`,
+        });
         return json(
           {
             subscription: await subscriptionBody(user.userId, started.subscription),
@@ -104,7 +109,12 @@ export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
       path: portalRoutes.change,
       value: async ({ user, body }) => {
         const input = body(changePlanRequestSchema);
-        const changed = await billing.subscriptions.change({ userId: user.userId, ...input });
+        const changed = await billing.subscriptions.change({
+          userId: user.userId,
+          ...input,
+          // After the body: a request cannot name someone else as the actor.
+          actor: `user:${user.userId}`,
+        });
         return json({ subscription: await subscriptionBody(user.userId, changed) });
       },
     },
@@ -115,6 +125,7 @@ export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
         const input = body(cancelRequestSchema);
         const canceled = await billing.subscriptions.cancel({
           userId: user.userId,
+          actor: `user:${user.userId}`,
           atPeriodEnd: input.atPeriodEnd,
           ...(input.reason ? { reason: input.reason } : {}),
           ...(input.feedback ? { feedback: input.feedback } : {}),
@@ -127,7 +138,7 @@ export function subscriptionRoutes({ billing }: PortalDeps): PortalRoute[] {
       method: 'POST',
       path: portalRoutes.resume,
       value: async ({ user }) => {
-        const resumed = await billing.subscriptions.resume(user.userId);
+        const resumed = await billing.subscriptions.resume(user.userId, { actor: `user:${user.userId}` });
         return json({ subscription: await subscriptionBody(user.userId, resumed) });
       },
     },
