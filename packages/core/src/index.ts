@@ -76,10 +76,12 @@ export type {
 export { UniqueViolationError } from './store/billing-store.js';
 export { memoryStore } from './store/memory-store.js';
 export {
+  checkExpiryMonth,
   DEFAULT_PAGE_LIMIT,
   decodeAuditCursor,
   decodeKeyCursor,
   encodeCursor,
+  expiryMonthStart,
   pageLimit,
 } from './store/page-cursor.js';
 export type {

@@ -3,9 +3,10 @@
 // page starts right after it even when rows were added in between. Cursors are the memory store's.
 
 import {
+  checkExpiryMonth,
   decodeKeyCursor,
   encodeCursor,
-  InvalidInputError,
+  expiryMonthStart,
   type Page,
   type PageRequest,
   pageLimit,
@@ -141,20 +142,4 @@ export async function expiringCardsPage<T>(
         ])
       : null;
   return { items: map(taken), nextCursor };
-}
-
-/** `through` as given, when it is a whole year and a month from 1 to 12 (as the memory store checks). */
-function checkExpiryMonth(through: { year: number; month: number }): { year: number; month: number } {
-  const { year, month } = through;
-  if (Number.isInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12) return { year, month };
-  throw new InvalidInputError('An expiry month must be a whole year and a month from 1 to 12.', [
-    { path: 'through', message: `expected { year, month: 1–12 }, got { year: ${year}, month: ${month} }` },
-  ]);
-}
-
-/** The first instant (UTC) of an expiry month: the time in the expiring list's cursor. */
-function expiryMonthStart(year: number, month: number): Date {
-  const start = new Date(0);
-  start.setUTCFullYear(year, month - 1, 1);
-  return start;
 }

@@ -20,7 +20,14 @@ import {
   type UpsertResult,
   type WebhookEventRepository,
 } from './billing-store.js';
-import { decodeAuditCursor, decodeKeyCursor, encodeCursor, pageLimit } from './page-cursor.js';
+import {
+  checkExpiryMonth,
+  decodeAuditCursor,
+  decodeKeyCursor,
+  encodeCursor,
+  expiryMonthStart,
+  pageLimit,
+} from './page-cursor.js';
 import type {
   AuditEntry,
   CreditRecord,
@@ -365,25 +372,6 @@ function paymentMethodRepository({ read, write }: TableAccess): PaymentMethodRep
         }));
       }),
   };
-}
-
-/** `through` as given, when it is a whole year and a month from 1 to 12. */
-function checkExpiryMonth(through: { year: number; month: number }): { year: number; month: number } {
-  const { year, month } = through;
-  if (Number.isInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12) return { year, month };
-  throw new InvalidInputError('An expiry month must be a whole year and a month from 1 to 12.', [
-    { path: 'through', message: `expected { year, month: 1–12 }, got { year: ${year}, month: ${month} }` },
-  ]);
-}
-
-/**
- * The first instant (UTC) of a card's expiry month: the time in the expiring list's sort key and
- * cursor, so that list pages like the lists ordered by creation.
- */
-function expiryMonthStart(year: number, month: number): Date {
-  const start = new Date(0);
-  start.setUTCFullYear(year, month - 1, 1);
-  return start;
 }
 
 function invoiceRepository({ read, write }: TableAccess): InvoiceRepository {

@@ -16,6 +16,25 @@ export function pageLimit(limit: number | undefined): number {
   return limit;
 }
 
+/** A card-expiry month (`listExpiring`'s `through`), when it is a whole year and a month from 1 to 12. */
+export function checkExpiryMonth(through: { year: number; month: number }): { year: number; month: number } {
+  const { year, month } = through;
+  if (Number.isInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12) return { year, month };
+  throw new InvalidInputError('An expiry month must be a whole year and a month from 1 to 12.', [
+    { path: 'through', message: `expected { year, month: 1–12 }, got { year: ${year}, month: ${month} }` },
+  ]);
+}
+
+/**
+ * The first instant (UTC) of a card's expiry month: the time in the expiring list's sort key and
+ * cursor, so that list pages like the lists ordered by creation.
+ */
+export function expiryMonthStart(year: number, month: number): Date {
+  const start = new Date(0);
+  start.setUTCFullYear(year, month - 1, 1);
+  return start;
+}
+
 export function encodeCursor(value: unknown[]): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
   return btoa(String.fromCharCode(...bytes))
