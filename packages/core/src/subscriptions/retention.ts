@@ -45,7 +45,7 @@ const acceptSchema = z.object({
 export function retentionApi(ctx: BillingContext) {
   async function applicable(
     userId: string,
-  ): Promise<{ subscription: SubscriptionRecord; offers: RetentionOffer[] }> {
+  ): Promise<{ subscription: SubscriptionRecord; stripeSub: Stripe.Subscription; offers: RetentionOffer[] }> {
     const subscription = await liveSubscription(ctx, userId);
     if (!subscription || !['active', 'trialing', 'past_due'].includes(subscription.status)) {
       throw new BillingError('subscription_not_found', `User ${userId} has no subscription to keep.`);
@@ -55,13 +55,13 @@ export function retentionApi(ctx: BillingContext) {
     );
     const used = new Set((stripeSub.metadata?.[RETENTION_KEY] ?? '').split(',').filter(Boolean));
     // One offer per subscription: offers keep a customer who was leaving, they do not stack.
-    if (used.size > 0) return { subscription, offers: [] };
+    if (used.size > 0) return { subscription, stripeSub, offers: [] };
     const offers: RetentionOffer[] = [];
     for (const definition of ctx.policies.retention.offers) {
       const offer = describe(ctx, definition, subscription, used, stripeSub);
       if (offer) offers.push(offer);
     }
-    return { subscription, offers };
+    return { subscription, stripeSub, offers };
   }
 
   return {
@@ -78,7 +78,7 @@ export function retentionApi(ctx: BillingContext) {
      */
     async accept(input: z.input<typeof acceptSchema>): Promise<AcceptedOffer> {
       const args = parseInput(acceptSchema, input, 'retention.accept');
-      const { subscription, offers } = await applicable(args.userId);
+      const { subscription, stripeSub, offers } = await applicable(args.userId);
       const offer = offers.find((o) => o.id === args.offerId);
       if (!offer) {
         throw new BillingError(
@@ -87,7 +87,7 @@ export function retentionApi(ctx: BillingContext) {
         );
       }
       const definition = ctx.policies.retention.offers.find((o) => o.id === offer.id)!;
-      const updated = await apply(ctx, definition, subscription);
+      const updated = await apply(ctx, definition, subscription, stripeSub);
       const record = await writeSubscription(
         ctx,
         updated,
@@ -170,11 +170,10 @@ async function apply(
   ctx: BillingContext,
   definition: OfferDefinition,
   subscription: SubscriptionRecord,
+  /** As `applicable` just read it from Stripe. */
+  stripeSub: Stripe.Subscription,
 ): Promise<Stripe.Subscription> {
   const id = subscription.stripeSubscriptionId;
-  const stripeSub = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
-    stripe.subscriptions.retrieve(id),
-  );
   const used = [
     ...new Set([...(stripeSub.metadata?.[RETENTION_KEY] ?? '').split(',').filter(Boolean), definition.id]),
   ];
