@@ -2,7 +2,6 @@
 // Writes (inside a transaction or not) run one at a time; a transaction writes to a draft layered
 // over the committed rows and publishes it only when its function resolves.
 
-import { InvalidInputError } from '../errors/billing-error.js';
 import {
   type AuditLog,
   type BillingStore,
