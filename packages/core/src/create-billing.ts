@@ -134,6 +134,10 @@ export function createBilling(options: BillingOptions) {
     notifications: notificationsApi(ctx),
     sync: syncApi(ctx),
     store: ctx.store,
+    /** The engine's time source (what the admin's reports call "now"). */
+    clock: ctx.clock,
+    /** Settings other packages read: the catalog's currency and the configured URLs. */
+    config: { currency: ctx.catalog.currency, urls: ctx.urls } as const,
   };
 }
 

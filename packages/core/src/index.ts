@@ -27,6 +27,7 @@ export {
   isBillingError,
   RequiresActionError,
 } from './errors/billing-error.js';
+export { parseInput } from './errors/parse-input.js';
 export { renderInvoicePdf } from './invoices/invoice-pdf.js';
 export type { InvoiceDetail } from './invoices/invoices.js';
 export { invoiceFileName } from './invoices/invoices.js';
@@ -61,6 +62,7 @@ export type {
   BillingStore,
   CreditRepository,
   CustomerRepository,
+  CustomerSearchResult,
   DisputeRepository,
   InvoiceRepository,
   NotificationOutbox,
@@ -74,6 +76,19 @@ export type {
   WebhookEventRepository,
 } from './store/billing-store.js';
 export { UniqueViolationError } from './store/billing-store.js';
+export {
+  type AnalyticsQueries,
+  type DateRange,
+  MRR_MOVEMENT_KINDS,
+  type MovementTotals,
+  type MrrLedger,
+  type MrrMovementKind,
+  type MrrMovementRecord,
+  type RecognitionPoint,
+} from './store/analytics.js';
+export { gstShare, refundTax } from './payments/refund-tax.js';
+export { movementKind, subscriptionMrr } from './analytics/mrr.js';
+export { ABANDONED_AT_SIGNUP } from './subscriptions/subscription-writes.js';
 export { memoryStore } from './store/memory-store.js';
 export {
   checkExpiryMonth,
@@ -110,3 +125,7 @@ export type { ChangePreview, NextCharge, PreviewLine, StartResult } from './subs
 export { gstFromExclusive, gstFromInclusive } from './tax/gst.js';
 export type { TaxStrategy } from './tax/tax-strategy.js';
 export { australianGst, noTax, stripeTax } from './tax/tax-strategy.js';
+export type { CreateOneOffInvoiceInput } from './invoices/one-off.js';
+export type { ResendReceiptInput } from './notifications/outbox.js';
+export type { ChangeInput, ExtendGraceInput, ExtendTrialInput } from './subscriptions/subscriptions.js';
+export { graceEnd } from './access/access.js';

@@ -270,3 +270,115 @@ describe('tax on invoices', () => {
     ]);
   });
 });
+
+describe('invoices sent to be paid', () => {
+  it('sends a send_invoice invoice due days_until_due after creation, with invoice.sent; a paid one can be sent too', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const draft = await world.stripe.invoices.create({
+      customer: customer.id,
+      collection_method: 'send_invoice',
+      days_until_due: 14,
+      auto_advance: false,
+    });
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 5000,
+      currency: 'aud',
+      description: 'Interview coaching',
+    });
+    expect(draft.due_date).toBe(draft.created + 14 * 86_400);
+    const open = await world.stripe.invoices.finalizeInvoice(draft.id, { auto_advance: false });
+    expect(open).toMatchObject({ status: 'open', amount_due: 5000, collection_method: 'send_invoice' });
+
+    const sent = await world.stripe.invoices.sendInvoice(open.id);
+
+    expect(sent).toMatchObject({ id: open.id, status: 'open' });
+    const events = world.sim.webhooks.events().filter((e) => e.type === 'invoice.sent');
+    expect(events.map((e) => (e.data.object as Stripe.Invoice).id)).toEqual([open.id]);
+    await world.stripe.invoices.pay(open.id, { paid_out_of_band: true });
+    expect(await world.stripe.invoices.sendInvoice(open.id)).toMatchObject({ status: 'paid' });
+  });
+
+  it('refuses to send an invoice that is charged automatically, or a draft', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const draft = await world.stripe.invoices.create({ customer: customer.id });
+    await expect(world.stripe.invoices.sendInvoice(draft.id)).rejects.toMatchObject({ statusCode: 400 });
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 700,
+      currency: 'aud',
+    });
+    const open = await world.stripe.invoices.finalizeInvoice(draft.id);
+    await expect(world.stripe.invoices.sendInvoice(open.id)).rejects.toMatchObject({
+      statusCode: 400,
+      message: "You can only manually send an invoice if its collection method is 'send_invoice'.",
+    });
+    expect(world.sim.webhooks.events().some((e) => e.type === 'invoice.sent')).toBe(false);
+  });
+});
+
+describe("an invoice's default tax rates", () => {
+  it('tax an item added to the draft that has no tax rates of its own, not one that has', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const zero = await world.stripe.taxRates.create({
+      display_name: 'GST-free',
+      percentage: 0,
+      inclusive: true,
+    });
+    const draft = await world.stripe.invoices.create({
+      customer: customer.id,
+      default_tax_rates: [world.gst.id],
+    });
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 1100,
+      currency: 'aud',
+      description: 'Taxed by the default',
+    });
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 500,
+      currency: 'aud',
+      description: 'Its own rate',
+      tax_rates: [zero.id],
+    });
+
+    const invoice = await world.stripe.invoices.retrieve(draft.id);
+
+    expect(invoice).toMatchObject({ subtotal: 1600, total: 1600, total_excluding_tax: 1500 });
+    const [byDefault, own] = invoice.lines.data;
+    expect(byDefault!.taxes).toEqual([
+      expect.objectContaining({ amount: 100, tax_rate_details: { tax_rate: world.gst.id } }),
+    ]);
+    expect(own!.taxes).toEqual([
+      expect.objectContaining({ amount: 0, tax_rate_details: { tax_rate: zero.id } }),
+    ]);
+  });
+
+  it('re-tax the lines without rates of their own when a draft’s default_tax_rates change', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const draft = await world.stripe.invoices.create({ customer: customer.id });
+    await world.stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 1100,
+      currency: 'aud',
+    });
+    expect((await world.stripe.invoices.retrieve(draft.id)).total_taxes).toEqual([]);
+
+    const updated = await world.stripe.invoices.update(draft.id, { default_tax_rates: [world.gst.id] });
+
+    expect(updated.total_taxes).toEqual([
+      expect.objectContaining({ amount: 100, tax_rate_details: { tax_rate: world.gst.id } }),
+    ]);
+    expect(updated).toMatchObject({ total: 1100, total_excluding_tax: 1000 });
+  });
+});

@@ -456,3 +456,51 @@ describe('test clocks', () => {
     expect(world.sim.clock.now()).toBe(JAN_15);
   });
 });
+
+describe('extending a trial', () => {
+  it('moves the trial end, the billing cycle anchor and the period with trial_end, then warns and bills at the new end', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const sub = await world.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: world.pro.id }],
+      trial_period_days: 14,
+    });
+    const newEnd = JAN_15 + 30 * DAY;
+
+    const extended = await world.stripe.subscriptions.update(sub.id, {
+      trial_end: newEnd,
+      proration_behavior: 'none',
+    });
+
+    expect(extended).toMatchObject({ status: 'trialing', trial_end: newEnd, billing_cycle_anchor: newEnd });
+    expect(extended.items.data[0]).toMatchObject({ current_period_end: newEnd });
+    expect((await latestInvoice(world, sub.id)).total).toBe(0);
+
+    await world.sim.clock.advance({ days: 27, hours: 1 });
+    const warnings = world.received.filter((e) => e.type === 'customer.subscription.trial_will_end');
+    expect(warnings.map((e) => e.created)).toEqual([JAN_15 + 27 * DAY]);
+    expect((await world.stripe.subscriptions.retrieve(sub.id)).status).toBe('trialing');
+
+    await world.sim.clock.advance({ days: 3, hours: 2 });
+    const after = await world.stripe.subscriptions.retrieve(sub.id);
+    expect(after.status).toBe('active');
+    expect(after.items.data[0]!.current_period_start).toBe(newEnd);
+    expect(await latestInvoice(world, sub.id)).toMatchObject({ status: 'paid', total: 1000 });
+  });
+
+  it('refuses a trial_end more than two years after the billing cycle anchor, changing nothing', async () => {
+    const world = await givenCatalog();
+    const { customer } = await givenCustomer(world);
+    const sub = await world.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: world.pro.id }],
+      trial_period_days: 14,
+    });
+
+    await expect(
+      world.stripe.subscriptions.update(sub.id, { trial_end: sub.billing_cycle_anchor + 731 * DAY }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'trial_end' });
+    expect((await world.stripe.subscriptions.retrieve(sub.id)).trial_end).toBe(sub.trial_end);
+  });
+});

@@ -28,7 +28,10 @@ export interface AccessDecision {
   planId: string | null;
   /** Access lasts at least until then (end of trial or period), when allowed. */
   until?: Date;
-  /** For past_due: access ends then unless the payment is recovered. */
+  /**
+   * For past_due (and unpaid with an operator's extension): access ends then unless the payment
+   * is recovered.
+   */
   graceUntil?: Date;
 }
 
@@ -73,20 +76,39 @@ export function decideAccess(
         until: subscription.cancelAt ?? subscription.currentPeriodEnd,
       };
     case 'past_due': {
-      const since = subscription.pastDueSince ?? now;
-      const graceUntil = new Date(since.getTime() + graceDays * DAY_MS);
+      const graceUntil = graceEnd(subscription, now, graceDays)!;
       const inGrace = now < graceUntil;
       return { ...base, allowed: inGrace, reason: inGrace ? 'grace_period' : 'grace_expired', graceUntil };
+    }
+    case 'unpaid': {
+      // Dunning is over: only an operator's extension (`subscriptions.extendGrace`) lets them in.
+      const graceUntil = graceEnd(subscription, now, graceDays);
+      if (graceUntil && now < graceUntil) {
+        return { ...base, allowed: true, reason: 'grace_period', graceUntil };
+      }
+      return { ...base, allowed: false, reason: 'unpaid', ...(graceUntil ? { graceUntil } : {}) };
     }
     case 'incomplete':
       return { ...base, allowed: false, reason: 'payment_incomplete' };
     case 'paused':
       return { ...base, allowed: false, reason: 'paused' };
-    case 'unpaid':
-      return { ...base, allowed: false, reason: 'unpaid' };
     case 'incomplete_expired':
       return { ...base, allowed: false, reason: 'expired' };
     default:
       return { ...base, allowed: false, reason: 'canceled' };
   }
+}
+
+/**
+ * When a subscription's grace ends: while past_due, the later of the policy's grace (from the
+ * first failed payment) and an operator's extension; while unpaid, the extension alone (the
+ * policy's grace has run out by then). Null when it has none.
+ */
+export function graceEnd(subscription: SubscriptionRecord, now: Date, graceDays: number): Date | null {
+  const extended = subscription.graceExtendedUntil ?? null;
+  if (subscription.status === 'unpaid') return extended;
+  if (subscription.status !== 'past_due') return null;
+  const since = subscription.pastDueSince ?? now;
+  const policyEnd = new Date(since.getTime() + graceDays * DAY_MS);
+  return extended && extended > policyEnd ? extended : policyEnd;
 }

@@ -1,6 +1,7 @@
 // Invoices as the customer sees them: the mirrored list, one invoice, and its PDF, rendered by
 // Billkit with the host's branding (an Australian tax invoice under australianGst). Every read is
 // scoped to the user: another user's invoice id answers `invoice_not_found`, never the invoice.
+// Operators also raise one-off invoices here (`one-off.ts`).
 
 import { z } from 'zod';
 import type { BillingContext } from '../context.js';
@@ -18,6 +19,7 @@ import type {
   RefundRecord,
 } from '../store/records.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
+import { type CreateOneOffInvoiceInput, createOneOffInvoice } from './one-off.js';
 import { buildInvoiceDocument } from './tax-invoice.js';
 
 const invoiceIdSchema = z.string().regex(/^in_\w{1,250}$/, 'a Stripe invoice id (in_...)');
@@ -75,6 +77,16 @@ export function invoicesApi(ctx: BillingContext) {
       const id = parseInput(userIdSchema, userId, 'invoices.pdf');
       const invoice = await owned(id, parseInput(invoiceIdSchema, invoiceId, 'invoices.pdf'));
       return renderFor(ctx, invoice);
+    },
+
+    /**
+     * An operator's one-off invoice outside the subscription, taxed like the catalog's prices:
+     * charged now to the default card (`collection: 'charge'`; a decline throws CardDeclinedError
+     * and leaves it open, with the attempt recorded, for `payments.retry`) or sent by Stripe to be
+     * paid within `daysUntilDue` (`'send'`). One invoice per `idempotencyKey`.
+     */
+    async createOneOff(input: CreateOneOffInvoiceInput): Promise<InvoiceRecord> {
+      return createOneOffInvoice(ctx, input);
     },
   };
 }

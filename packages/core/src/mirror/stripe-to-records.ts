@@ -108,6 +108,9 @@ export function subscriptionRecordFrom(
         ? 'void'
         : ((subscription.pause_collection?.behavior ?? null) as SubscriptionRecord['pausedCollection']),
     pastDueSince: pastDueSince(status, latestInvoice, existing, now),
+    // An operator's extra grace lasts while the run of failures it was given for does.
+    graceExtendedUntil:
+      status === 'past_due' || status === 'unpaid' ? (existing?.graceExtendedUntil ?? null) : null,
     latestInvoiceId: idOf(subscription.latest_invoice as string | null),
     scheduledDowngrade: existing?.scheduledDowngrade ?? null,
     cancellationReason:

@@ -6,12 +6,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.js';
 import type { BillingContext } from '../context.js';
+import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import type { StoreSession } from '../store/billing-store.js';
 import type { OutboxMessageRecord, OutboxMessageStatus, Page } from '../store/records.js';
 import { ADMIN_KINDS, type NotificationDataByKind, type NotificationKind } from './kinds.js';
 import type { Notification } from './notifier.js';
+import { hasReceipt, receiptData } from './receipt.js';
 
 const LEASE_MS = 60_000;
 /** Waits between attempts: 1 min, 5 min, 30 min, 2 h, then 6 h. */
@@ -157,6 +160,14 @@ const listSchema = z
   })
   .default({});
 
+const resendReceiptSchema = z.object({
+  invoiceId: z.string().regex(/^in_\w{1,250}$/, 'a Stripe invoice id (in_...)'),
+  /** Who asked, for the audit log: `admin:<id>`. */
+  actor: z.string().min(1).max(255),
+});
+
+export type ResendReceiptInput = z.input<typeof resendReceiptSchema>;
+
 export function notificationsApi(ctx: BillingContext) {
   return {
     /**
@@ -176,5 +187,59 @@ export function notificationsApi(ctx: BillingContext) {
         ...(args.after ? { after: args.after } : {}),
       });
     },
+    /**
+     * Sends a paid invoice's receipt again (with its PDF), to the customer's current email: the
+     * same message as on payment, under a new key so it goes out again. Returns that key.
+     */
+    async resendReceipt(input: ResendReceiptInput): Promise<{ key: string }> {
+      const args = parseInput(resendReceiptSchema, input, 'notifications.resendReceipt');
+      return resendReceipt(ctx, args.invoiceId, args.actor);
+    },
   };
+}
+
+async function resendReceipt(
+  ctx: BillingContext,
+  invoiceId: string,
+  actor: string,
+): Promise<{ key: string }> {
+  const mirrored = await ctx.store.invoices.findByStripeId(invoiceId);
+  const userId = mirrored?.userId;
+  if (!userId) throw new BillingError('invoice_not_found', `No invoice ${invoiceId}.`);
+  // Stripe's state, not the mirror's: a payment whose webhook has not arrived yet still has a receipt.
+  const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
+    stripe.invoices.retrieve(invoiceId),
+  );
+  if (!hasReceipt(invoice)) {
+    throw new BillingError(
+      'invalid_state',
+      invoice.status === 'paid'
+        ? `Invoice ${invoiceId} was settled without a charge (credit covered it), so it has no receipt.`
+        : `Invoice ${invoiceId} is ${invoice.status ?? 'a draft'}; only a paid invoice has a receipt.`,
+    );
+  }
+  const customer = await ctx.store.customers.findByUserId(userId);
+  if (!customer?.email) {
+    throw new BillingError('invalid_state', `The customer of invoice ${invoiceId} has no email address.`);
+  }
+  const key = `receipt:${invoiceId}:resent:${randomUUID()}`;
+  await ctx.store.transaction(async (session) => {
+    await queueNotification(ctx, session, {
+      kind: 'receipt',
+      userId,
+      email: customer.email,
+      key,
+      data: receiptData(ctx, invoice),
+    });
+    await recordAudit(session, ctx.clock, {
+      actor,
+      action: 'invoice.receipt_resent',
+      subjectType: 'invoice',
+      subjectId: invoiceId,
+      userId,
+      data: { key },
+    });
+  });
+  await ctx.afterCommit();
+  return { key };
 }

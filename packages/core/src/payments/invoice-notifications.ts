@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import type { BillingContext } from '../context.js';
 import { idOf } from '../mirror/stripe-to-records.js';
 import { queueNotification } from '../notifications/outbox.js';
+import { hasReceipt, receiptData } from '../notifications/receipt.js';
 import type { StoreSession } from '../store/billing-store.js';
 
 export interface InvoiceOwner {
@@ -40,27 +41,13 @@ export async function queueInvoiceNotifications(
   attempt: Stripe.Invoice = invoice,
 ): Promise<void> {
   await queueAttemptNotification(ctx, session, attempt, owner, trigger);
-  if (invoice.status !== 'paid' || invoice.amount_paid <= 0) return;
+  if (!hasReceipt(invoice)) return;
   const base = { userId: owner.userId, email: owner.email };
-  const tax = (invoice.total_taxes ?? []).reduce((sum, t) => sum + t.amount, 0);
   await queueNotification(ctx, session, {
     ...base,
     kind: 'receipt',
     key: `receipt:${invoice.id}`,
-    data: {
-      invoiceId: invoice.id,
-      number: invoice.number,
-      amountPaid: invoice.amount_paid,
-      tax,
-      taxLabel: ctx.tax.label,
-      currency: invoice.currency,
-      paidAt: iso(invoice.status_transitions.paid_at) ?? ctx.clock.now().toISOString(),
-      lines: invoice.lines.data.map((line) => ({
-        description: line.description ?? 'Subscription',
-        amount: line.amount,
-      })),
-      portalUrl: ctx.urls.portal,
-    },
+    data: receiptData(ctx, invoice),
   });
   if (invoice.attempt_count > 1) {
     await queueNotification(ctx, session, {

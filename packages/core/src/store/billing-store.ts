@@ -1,6 +1,7 @@
 // The storage port. The engine reads and writes the mirror only through this interface; memory,
 // SQLite, PostgreSQL and MySQL implement it, and `runStoreConformance` proves each one does so.
 
+import type { AnalyticsQueries, MrrLedger } from './analytics.js';
 import type {
   AuditEntry,
   CreditRecord,
@@ -15,6 +16,7 @@ import type {
   PaymentRecord,
   RefundRecord,
   SubscriptionRecord,
+  SubscriptionStatus,
   WebhookEventRecord,
 } from './records.js';
 
@@ -36,7 +38,25 @@ export interface CustomerRepository {
   upsert(record: CustomerRecord): Promise<UpsertResult>;
   /** All customers, ordered by creation (then Stripe id), a page at a time. */
   list(page?: PageRequest): Promise<Page<CustomerRecord>>;
+  /**
+   * Customers for the admin's search, newest first (creation, then Stripe id, descending), a page
+   * at a time. `query` (trimmed; empty matches everyone) matches a customer whose email or name
+   * contains it, ignoring case, or whose user id or Stripe customer id equals it. Each customer
+   * comes with `subscriptionStatus`: the status of their newest subscription (by creation, then
+   * Stripe id), leaving out those whose `cancellationReason` equals `excludeCancellationReason`;
+   * null when there is none. `status` keeps only customers with that status (`'none'`: no
+   * subscription).
+   */
+  search(
+    query: PageRequest & {
+      query?: string;
+      status?: SubscriptionStatus | 'none';
+      excludeCancellationReason?: string;
+    },
+  ): Promise<Page<CustomerSearchResult>>;
 }
+
+export type CustomerSearchResult = CustomerRecord & { subscriptionStatus: SubscriptionStatus | null };
 
 export interface SubscriptionRepository {
   findByStripeId(stripeSubscriptionId: string): Promise<SubscriptionRecord | null>;
@@ -201,8 +221,10 @@ export interface NotificationOutbox {
     id: string,
     failure: { error: string; at: Date; retryAt: Date; attempt: number },
   ): Promise<boolean>;
-  /** Messages, oldest (`createdAt`, then id) first, optionally only those with one status. */
-  list(query?: PageRequest & { status?: OutboxMessageStatus }): Promise<Page<OutboxMessageRecord>>;
+  /** Messages, oldest (`createdAt`, then id) first, optionally only those with one status or of one user. */
+  list(
+    query?: PageRequest & { status?: OutboxMessageStatus; userId?: string },
+  ): Promise<Page<OutboxMessageRecord>>;
 }
 
 export interface AuditLog {
@@ -225,6 +247,8 @@ export interface StoreSession {
   readonly audit: AuditLog;
   readonly credits: CreditRepository;
   readonly outbox: NotificationOutbox;
+  /** The MRR ledger: appended with each subscription write whose MRR changes. */
+  readonly mrr: MrrLedger;
 }
 
 export interface StoreCapabilities {
@@ -237,6 +261,8 @@ export interface StoreCapabilities {
 export interface BillingStore extends StoreSession {
   readonly name: string;
   readonly capabilities: StoreCapabilities;
+  /** Aggregates for analytics and reports, computed by the store (read-only; outside transactions). */
+  readonly analytics: AnalyticsQueries;
   /**
    * Runs `fn` in one transaction: if it throws, none of its writes remain and the error is
    * rethrown. Transactions do not see each other's uncommitted writes. Inside `fn`, read and write

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/billing-error.js';
+import { anMrrMovement } from '../testing/analytics-conformance.js';
 import {
   aCustomer,
   anAuditEntry,
@@ -72,6 +73,50 @@ describe('memoryStore', () => {
     await store.customers.insert(customer);
 
     expect(await store.customers.findByUserId(customer.userId)).toEqual(customer);
+  });
+
+  it('answers analytics from committed rows only, not from a transaction still running', async () => {
+    const store = memoryStore();
+    const now = [new Date('2026-01-01T00:00:00.000Z')];
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended: () => void = () => {};
+    const wasAppended = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+
+    const transaction = store.transaction(async (tx) => {
+      await tx.mrr.append(anMrrMovement({ delta: 1000 }));
+      appended();
+      await released;
+    });
+    await wasAppended;
+    const during = await store.analytics.mrrAt({ currency: 'aud', at: now });
+    release();
+    await transaction;
+
+    expect(during).toEqual([{ mrr: 0, customers: 0 }]);
+    expect(await store.analytics.mrrAt({ currency: 'aud', at: now })).toEqual([{ mrr: 1000, customers: 1 }]);
+  });
+
+  it('refuses a cursor of the MRR ledger or the customer search on another list', async () => {
+    const store = memoryStore();
+    for (let index = 0; index < 2; index++) {
+      await store.mrr.append(anMrrMovement());
+      await store.customers.insert(aCustomer());
+    }
+    const ledgerCursor = (await store.mrr.list({ limit: 1 })).nextCursor;
+    const searchCursor = (await store.customers.search({ limit: 1 })).nextCursor;
+    const customersCursor = (await store.customers.list({ limit: 1 })).nextCursor;
+
+    await expect(store.customers.search({ after: ledgerCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.customers.search({ after: customersCursor })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(store.customers.list({ after: searchCursor })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.mrr.list({ after: searchCursor })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('refuses a page cursor it did not issue, or one from another list, as invalid input', async () => {

@@ -2,11 +2,13 @@
 // Writes (inside a transaction or not) run one at a time; a transaction writes to a draft layered
 // over the committed rows and publishes it only when its function resolves.
 
+import type { MrrLedger, MrrMovementRecord } from './analytics.js';
 import {
   type AuditLog,
   type BillingStore,
   type CreditRepository,
   type CustomerRepository,
+  type CustomerSearchResult,
   type DisputeRepository,
   type InvoiceRepository,
   type NotificationOutbox,
@@ -19,6 +21,7 @@ import {
   type UpsertResult,
   type WebhookEventRepository,
 } from './billing-store.js';
+import { memoryAnalytics } from './memory-analytics.js';
 import {
   checkExpiryMonth,
   decodeAuditCursor,
@@ -40,6 +43,7 @@ import type {
   PaymentRecord,
   RefundRecord,
   SubscriptionRecord,
+  SubscriptionStatus,
   WebhookEventRecord,
 } from './records.js';
 
@@ -66,6 +70,14 @@ export function memoryStore(): BillingStore {
     name: 'memory',
     capabilities: { supportsTransactions: true, supportsAdvisoryLocks: false },
     ...repositories,
+    analytics: memoryAnalytics(() => ({
+      mrr: [...committed.mrr.values()],
+      subscriptions: [...committed.subscriptions.values()],
+      invoices: [...committed.invoices.values()],
+      payments: [...committed.payments.values()],
+      refunds: [...committed.refunds.values()],
+      disputes: [...committed.disputes.values()],
+    })),
     transaction: (fn) =>
       writeQueue.run(async () => {
         const draft = draftOver(committed);
@@ -124,6 +136,8 @@ interface RowsOf {
   outbox: OutboxMessageRecord;
   /** The unique index on the outbox's dedupe key: key → message id. */
   outboxIdByKey: string;
+  /** The MRR ledger, by entry id. */
+  mrr: MrrMovementRecord;
 }
 
 type Tables = { [Name in keyof RowsOf]: RowMap<string, RowsOf[Name]> } & { audit: AuditRows };
@@ -147,6 +161,7 @@ function emptyTables(): CommittedTables {
     credits: new Map(),
     outbox: new Map(),
     outboxIdByKey: new Map(),
+    mrr: new Map(),
     audit: { entries, append: (entry) => entries.push(entry) },
   };
 }
@@ -206,6 +221,7 @@ function draftOver(base: CommittedTables): { tables: Tables; commit(): void } {
     credits: new DraftMap(base.credits),
     outbox: new DraftMap(base.outbox),
     outboxIdByKey: new DraftMap(base.outboxIdByKey),
+    mrr: new DraftMap(base.mrr),
   };
   const pendingAudit: AuditEntry[] = [];
   const audit: AuditRows = {
@@ -257,10 +273,15 @@ function createSession(access: TableAccess): StoreSession {
     audit: auditLog(access),
     credits: creditRepository(access),
     outbox: notificationOutbox(access),
+    mrr: mrrLedger(access),
   };
 }
 
 function customerRepository({ read, write }: TableAccess): CustomerRepository {
+  const sortKey = (customer: CustomerRecord): SortKey => ({
+    createdAt: customer.createdAt,
+    id: customer.stripeCustomerId,
+  });
   return {
     findByUserId: (userId) =>
       read((tables) => {
@@ -298,21 +319,67 @@ function customerRepository({ read, write }: TableAccess): CustomerRepository {
         return stored === undefined ? 'inserted' : 'updated';
       });
     },
-    list: (page) =>
-      read((tables) =>
-        pageOf('customers', [...tables.customers.values()], page, (customer) => ({
-          createdAt: customer.createdAt,
-          id: customer.stripeCustomerId,
-        })),
-      ),
+    list: (page) => read((tables) => pageOf('customers', [...tables.customers.values()], page, sortKey)),
+    search: ({ query, status, excludeCancellationReason, ...page }) =>
+      read((tables) => {
+        const text = (query ?? '').trim();
+        const statusOf = newestSubscriptionStatuses(tables.subscriptions.values(), excludeCancellationReason);
+        const found = [...tables.customers.values()]
+          .filter((customer) => text === '' || customerMatches(customer, text))
+          .map(
+            (customer): CustomerSearchResult => ({
+              ...customer,
+              subscriptionStatus: statusOf.get(customer.userId) ?? null,
+            }),
+          )
+          .filter((customer) => status === undefined || (customer.subscriptionStatus ?? 'none') === status);
+        return pageOf('customerSearch', found, page, sortKey, 'newestFirst');
+      }),
   };
 }
 
+/** Whether the admin's search text (trimmed, not empty) finds the customer. */
+function customerMatches(customer: CustomerRecord, text: string): boolean {
+  const needle = text.toLowerCase();
+  return (
+    customer.userId === text ||
+    customer.stripeCustomerId === text ||
+    (customer.email?.toLowerCase().includes(needle) ?? false) ||
+    (customer.name?.toLowerCase().includes(needle) ?? false)
+  );
+}
+
+/**
+ * Each user's newest subscription's status (by creation, then Stripe id), leaving out those whose
+ * cancellation reason is `excludeCancellationReason`. Subscriptions belong to a customer by user id.
+ */
+function newestSubscriptionStatuses(
+  subscriptions: Iterable<SubscriptionRecord>,
+  excludeCancellationReason: string | undefined,
+): Map<string, SubscriptionStatus> {
+  const newest = new Map<string, SubscriptionRecord>();
+  for (const subscription of subscriptions) {
+    if (
+      excludeCancellationReason !== undefined &&
+      subscription.cancellationReason === excludeCancellationReason
+    )
+      continue;
+    const current = newest.get(subscription.userId);
+    if (
+      current === undefined ||
+      compareSortKeys(subscriptionSortKey(subscription), subscriptionSortKey(current)) > 0
+    )
+      newest.set(subscription.userId, subscription);
+  }
+  return new Map([...newest].map(([userId, subscription]) => [userId, subscription.status]));
+}
+
+function subscriptionSortKey(subscription: SubscriptionRecord): SortKey {
+  return { createdAt: subscription.createdAt, id: subscription.stripeSubscriptionId };
+}
+
 function subscriptionRepository({ read, write }: TableAccess): SubscriptionRepository {
-  const sortKey = (subscription: SubscriptionRecord): SortKey => ({
-    createdAt: subscription.createdAt,
-    id: subscription.stripeSubscriptionId,
-  });
+  const sortKey = subscriptionSortKey;
   return {
     findByStripeId: (stripeSubscriptionId) =>
       read((tables) => copyOrNull(tables.subscriptions.get(stripeSubscriptionId))),
@@ -663,7 +730,9 @@ function notificationOutbox({ read, write }: TableAccess): NotificationOutbox {
         pageOf(
           'outbox',
           [...tables.outbox.values()].filter(
-            (message) => query.status === undefined || message.status === query.status,
+            (message) =>
+              (query.status === undefined || message.status === query.status) &&
+              (query.userId === undefined || message.userId === query.userId),
           ),
           query,
           sortKey,
@@ -686,6 +755,45 @@ function isDue(message: OutboxMessageRecord, now: Date): boolean {
     case 'sent':
       return false;
   }
+}
+
+function mrrLedger({ read, write }: TableAccess): MrrLedger {
+  const sortKey = (entry: MrrMovementRecord): SortKey => ({ createdAt: entry.at, id: entry.id });
+  return {
+    append: (entry) => {
+      const row = structuredClone(entry);
+      return write((tables) => {
+        // Entries are never changed: a second append of one id (a retried write) is a no-op.
+        if (tables.mrr.get(row.id) === undefined) tables.mrr.set(row.id, row);
+      });
+    },
+    stateOf: (userId, currency) =>
+      read((tables) => {
+        const newest = new Map<string, MrrMovementRecord>();
+        let everPaying = false;
+        for (const entry of tables.mrr.values()) {
+          if (entry.userId !== userId || entry.currency !== currency) continue;
+          if (entry.customerMrr > 0) everPaying = true;
+          const current = newest.get(entry.stripeSubscriptionId);
+          if (current === undefined || compareSortKeys(sortKey(entry), sortKey(current)) > 0)
+            newest.set(entry.stripeSubscriptionId, entry);
+        }
+        const bySubscription: Record<string, number> = {};
+        for (const [stripeSubscriptionId, entry] of newest) bySubscription[stripeSubscriptionId] = entry.mrr;
+        return { bySubscription, everPaying };
+      }),
+    list: (query = {}) =>
+      read((tables) =>
+        pageOf(
+          'mrrLedger',
+          [...tables.mrr.values()].filter(
+            (entry) => query.userId === undefined || entry.userId === query.userId,
+          ),
+          query,
+          sortKey,
+        ),
+      ),
+  };
 }
 
 function auditLog({ read, write }: TableAccess): AuditLog {
@@ -751,6 +859,9 @@ type KeyedList =
   | 'failedWebhookEvents'
   | 'creditsOfUser'
   | 'outbox'
+  /** The admin's customer search, newest first. */
+  | 'customerSearch'
+  | 'mrrLedger'
   /** Ordered by expiry month, whose first instant stands in for the creation time. */
   | 'paymentMethodsExpiring';
 

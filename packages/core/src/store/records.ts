@@ -67,6 +67,8 @@ export interface SubscriptionRecord {
   pausedCollection: 'keep_as_draft' | 'mark_uncollectible' | 'void' | null;
   /** When the subscription first went past_due in its current run of failures: the grace clock. */
   pastDueSince: Date | null;
+  /** An operator gave more grace than the policy's: access while past due lasts at least until then. */
+  graceExtendedUntil: Date | null;
   latestInvoiceId: string | null;
   /** A downgrade already made in Stripe that takes effect at period end: access keeps the old plan until then. */
   scheduledDowngrade: { fromPlanId: string | null; until: Date } | null;

@@ -1,6 +1,7 @@
 // Writing a Stripe subscription into the mirror, with its audit entry, in one transaction.
 
 import type Stripe from 'stripe';
+import { recordMrrChange } from '../analytics/mrr.js';
 import { recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
@@ -62,6 +63,7 @@ export async function writeSubscription(
       ...overrides,
     };
     if ((await session.subscriptions.upsert(record)) === 'stale') return existing ?? record;
+    await recordMrrChange(session, subscription, record, now);
     await recordAudit(session, ctx.clock, {
       action: audit.action,
       ...(audit.actor ? { actor: audit.actor } : {}),

@@ -1,8 +1,11 @@
 // Subscriptions: start (with the 3D Secure path), preview and make plan changes with the host's
-// proration policy, cancel now or at period end, resume, pause, and read the current one.
+// proration policy, cancel now or at period end, resume, pause, read the current one, and the
+// operator's extensions of a trial or of a past-due customer's grace.
 
 import type Stripe from 'stripe';
 import { z } from 'zod';
+import { graceEnd } from '../access/access.js';
+import { recordAudit } from '../audit/audit.js';
 import type { Interval } from '../catalog/define-catalog.js';
 import { fromUnix, toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
@@ -55,7 +58,35 @@ const changeSchema = z.object({
   plan: z.string().min(1),
   interval: interval.optional(),
   actor: actorSchema,
+  /**
+   * 'none': the plan changes now in Stripe with no proration and nothing charged now; the new
+   * price is billed from the next renewal (an operator's courtesy change). @default 'policy'
+   */
+  proration: z.enum(['policy', 'none']).default('policy'),
 });
+
+/** Who did it, for the audit log: operators' actions name them (`admin:<id>`). */
+const requiredActor = z.string().min(1).max(255);
+
+const extendTrialSchema = z.object({
+  userId,
+  /** The new end of the trial: after now and after the current trial end. */
+  until: z.date(),
+  actor: requiredActor,
+});
+
+const extendGraceSchema = z.object({
+  userId,
+  /** Access while past due (or unpaid) lasts until then, unless the payment is recovered first. */
+  until: z.date(),
+  actor: requiredActor,
+});
+
+export type ChangeInput = z.input<typeof changeSchema>;
+export type ExtendTrialInput = z.input<typeof extendTrialSchema>;
+export type ExtendGraceInput = z.input<typeof extendGraceSchema>;
+
+const GRACE_STATUSES: ReadonlySet<SubscriptionRecord['status']> = new Set(['past_due', 'unpaid']);
 
 /** Stripe's cancellation_details.feedback values. */
 export const cancellationFeedbackSchema = z.enum([
@@ -175,6 +206,24 @@ export function subscriptionsApi(ctx: BillingContext) {
     if (after > before) return 'upgrade';
     if (after < before) return 'downgrade';
     return current.interval === target.interval ? 'same' : 'upgrade';
+  }
+
+  /** A change between intervals starts a new period now in Stripe, and charges it. */
+  function changesInterval(sub: Stripe.Subscription, price: Stripe.Price): boolean {
+    const before = sub.items.data[0]!.price.recurring;
+    return (
+      before?.interval !== price.recurring?.interval ||
+      (before?.interval_count ?? 1) !== (price.recurring?.interval_count ?? 1)
+    );
+  }
+
+  /** 'none' keeps the billing period, which a change of interval cannot: refused before anything changes. */
+  function refuseNoProrationAcrossIntervals(sub: Stripe.Subscription, price: Stripe.Price): void {
+    if (!changesInterval(sub, price)) return;
+    throw new InvalidInputError(
+      "A change to another interval starts a new billing period now and charges it, so it cannot be made with proration 'none'.",
+      [{ path: 'proration', message: "'none' needs the same interval" }],
+    );
   }
 
   /** Stripe's proration_behavior for a change, from the host's policy. */
@@ -407,9 +456,10 @@ export function subscriptionsApi(ctx: BillingContext) {
       const { price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
       const price = await ctx.prices.byLookupKey(lookupKey);
       const sub = await retrieve(current.stripeSubscriptionId);
+      if (args.proration === 'none') refuseNoProrationAcrossIntervals(sub, price);
       const itemId = sub.items.data[0]!.id;
       const direction = directionOf(current, priceDef);
-      const behavior = prorationFor(direction);
+      const behavior = args.proration === 'none' ? 'none' : prorationFor(direction);
       const prorationDate = toUnix(ctx.clock.now());
       const preview = (
         proration_behavior: Stripe.InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior,
@@ -425,7 +475,7 @@ export function subscriptionsApi(ctx: BillingContext) {
           }),
         );
       const currency = price.currency;
-      const intervalChanges = sub.items.data[0]!.price.recurring?.interval !== price.recurring?.interval;
+      const intervalChanges = changesInterval(sub, price);
       const nowInvoice =
         behavior === 'always_invoice' || intervalChanges ? await preview('always_invoice') : null;
       const nextInvoice = intervalChanges
@@ -461,9 +511,10 @@ export function subscriptionsApi(ctx: BillingContext) {
     /**
      * Changes plan with the policy's proration: an upgrade is charged now (a declined card leaves
      * the plan as it was); a downgrade takes effect in Stripe now, with access to the old plan kept
-     * until the period ends and no refund.
+     * until the period ends and no refund. With `proration: 'none'` the new plan applies now with
+     * nothing charged or credited; its price is billed from the next renewal.
      */
-    async change(input: z.input<typeof changeSchema>): Promise<SubscriptionRecord> {
+    async change(input: ChangeInput): Promise<SubscriptionRecord> {
       const args = parseInput(changeSchema, input, 'subscriptions.change');
       const current = await requireLive(args.userId);
       const { price: priceDef, lookupKey } = resolvePlan(args.plan, args.interval);
@@ -472,8 +523,10 @@ export function subscriptionsApi(ctx: BillingContext) {
         throw new BillingError('invalid_state', `User ${args.userId} is already on ${args.plan}.`);
       }
       const sub = await retrieve(current.stripeSubscriptionId);
+      const withoutProration = args.proration === 'none';
+      if (withoutProration) refuseNoProrationAcrossIntervals(sub, price);
       const direction = directionOf(current, priceDef);
-      const behavior = prorationFor(direction);
+      const behavior = withoutProration ? 'none' : prorationFor(direction);
       const updated = await ctx.gateway.call('subscriptions.update', (stripe) =>
         stripe.subscriptions.update(
           sub.id,
@@ -484,10 +537,19 @@ export function subscriptionsApi(ctx: BillingContext) {
             metadata: { billkit_plan: args.plan },
             expand: ['latest_invoice'],
           },
-          { idempotencyKey: idempotencyKey('subscription.change', sub.id, current.version, price.id) },
+          {
+            idempotencyKey: idempotencyKey(
+              'subscription.change',
+              sub.id,
+              current.version,
+              price.id,
+              ...(withoutProration ? ['no_proration'] : []),
+            ),
+          },
         ),
       );
-      const keepOldPlan = direction === 'downgrade' && ctx.policies.proration.downgrade === 'period_end';
+      const keepOldPlan =
+        !withoutProration && direction === 'downgrade' && ctx.policies.proration.downgrade === 'period_end';
       return writeSubscription(
         ctx,
         updated,
@@ -495,7 +557,12 @@ export function subscriptionsApi(ctx: BillingContext) {
         {
           action: 'subscription.changed',
           ...(args.actor ? { actor: args.actor } : {}),
-          data: { from: current.planId, to: args.plan, direction },
+          data: {
+            from: current.planId,
+            to: args.plan,
+            direction,
+            ...(withoutProration ? { proration: 'none' } : {}),
+          },
         },
         {
           scheduledDowngrade: keepOldPlan
@@ -506,6 +573,97 @@ export function subscriptionsApi(ctx: BillingContext) {
             : null,
         },
       );
+    },
+
+    /**
+     * Gives a trialing subscription a longer trial (an operator's action): Stripe moves the trial
+     * end and the first charge to `until`, with no proration. Only while trialing (`invalid_state`).
+     */
+    async extendTrial(input: ExtendTrialInput): Promise<SubscriptionRecord> {
+      const args = parseInput(extendTrialSchema, input, 'subscriptions.extendTrial');
+      const current = await requireLive(args.userId);
+      // Stripe's own state decides: trial_end on a subscription whose trial just ended would start a new one.
+      const sub = await retrieve(current.stripeSubscriptionId);
+      if (sub.status !== 'trialing' || !sub.trial_end) {
+        throw new BillingError(
+          'invalid_state',
+          `User ${args.userId}'s subscription is ${sub.status}; only a trial can be extended.`,
+        );
+      }
+      const until = toUnix(args.until);
+      if (until <= toUnix(ctx.clock.now()) || until <= sub.trial_end) {
+        throw new InvalidInputError(
+          `Invalid input to subscriptions.extendTrial: until must be after now and after the current trial end (${fromUnix(sub.trial_end).toISOString()}).`,
+          [{ path: 'until', message: 'must be after now and after the current trial end' }],
+        );
+      }
+      const updated = await ctx.gateway.call('subscriptions.update', (stripe) =>
+        stripe.subscriptions.update(
+          sub.id,
+          { trial_end: until, proration_behavior: 'none', expand: ['latest_invoice'] },
+          { idempotencyKey: idempotencyKey('subscription.extend_trial', sub.id, current.version, until) },
+        ),
+      );
+      return writeSubscription(ctx, updated, args.userId, {
+        action: 'subscription.trial_extended',
+        actor: args.actor,
+        data: { from: fromUnix(sub.trial_end).toISOString(), to: fromUnix(until).toISOString() },
+      });
+    },
+
+    /**
+     * Keeps a past-due (or unpaid) customer's access until `until`, past the grace policy (an
+     * operator's action). Recorded in the mirror only (Stripe's retries go on as before); it ends
+     * when the subscription is back in good standing.
+     */
+    async extendGrace(input: ExtendGraceInput): Promise<SubscriptionRecord> {
+      const args = parseInput(extendGraceSchema, input, 'subscriptions.extendGrace');
+      const current = await requireLive(args.userId);
+      const now = ctx.clock.now();
+      const requireGraceStatus = (subscription: SubscriptionRecord) => {
+        if (GRACE_STATUSES.has(subscription.status)) return;
+        throw new BillingError(
+          'invalid_state',
+          `User ${args.userId}'s subscription is ${subscription.status}; grace is only extended while past_due or unpaid.`,
+        );
+      };
+      requireGraceStatus(current);
+      const before = graceEnd(current, now, ctx.policies.grace.days);
+      if (args.until <= now || (before && args.until <= before)) {
+        throw new InvalidInputError(
+          `Invalid input to subscriptions.extendGrace: until must be after now${before ? ` and after the current end of grace (${before.toISOString()})` : ''}.`,
+          [{ path: 'until', message: 'must be after now and after the current end of grace' }],
+        );
+      }
+      return ctx.store.transaction(async (session) => {
+        const existing = await session.subscriptions.findByStripeId(current.stripeSubscriptionId);
+        if (!existing)
+          throw new BillingError(
+            'subscription_not_found',
+            `User ${args.userId} has no current subscription.`,
+          );
+        requireGraceStatus(existing);
+        const record: SubscriptionRecord = {
+          ...existing,
+          graceExtendedUntil: args.until,
+          updatedAt: now,
+          version: existing.version + 1,
+        };
+        await session.subscriptions.upsert(record);
+        await recordAudit(session, ctx.clock, {
+          actor: args.actor,
+          action: 'subscription.grace_extended',
+          subjectType: 'subscription',
+          subjectId: existing.stripeSubscriptionId,
+          userId: args.userId,
+          data: {
+            status: existing.status,
+            from: before?.toISOString() ?? null,
+            to: args.until.toISOString(),
+          },
+        });
+        return record;
+      });
     },
 
     /** Cancels at period end (the default: access until then) or now. */

@@ -66,6 +66,7 @@ export function aSubscription(overrides: Partial<SubscriptionRecord> = {}): Subs
     trialEnd: null,
     pausedCollection: null,
     pastDueSince: null,
+    graceExtendedUntil: null,
     latestInvoiceId: null,
     scheduledDowngrade: null,
     cancellationReason: null,

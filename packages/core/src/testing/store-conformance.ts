@@ -3,6 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/billing-error.js';
+import type { MrrMovementRecord } from '../store/analytics.js';
 import {
   type BillingStore,
   type StoreSession,
@@ -24,6 +25,7 @@ import type {
   SubscriptionRecord,
   WebhookEventRecord,
 } from '../store/records.js';
+import { anMrrMovement, describeAnalyticsConformance } from './analytics-conformance.js';
 import {
   aCredit,
   aCustomer,
@@ -111,6 +113,8 @@ function registerSuite(getStore: GetStore): void {
     });
     expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
     expect(await store.outbox.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.mrr.list()).toEqual({ items: [], nextCursor: null });
+    expect(await store.customers.search({})).toEqual({ items: [], nextCursor: null });
   });
 
   describeCustomers(getStore);
@@ -129,6 +133,7 @@ function registerSuite(getStore: GetStore): void {
   describeTransactions(getStore);
   describeConcurrency(getStore);
   describeOutboxConcurrency(getStore);
+  describeAnalyticsConformance(getStore);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +399,7 @@ function describeSubscriptions(getStore: GetStore): void {
         trialEnd: new Date('2025-01-15T08:30:00.001Z'),
         pausedCollection: 'mark_uncollectible',
         pastDueSince: new Date('2025-05-20T03:04:05.678Z'),
+        graceExtendedUntil: new Date('2025-06-03T03:04:05.678Z'),
         latestInvoiceId: 'in_latest',
         scheduledDowngrade: { fromPlanId: 'enterprise', until: new Date('2026-01-15T08:30:00.999Z') },
         cancellationReason: 'too_expensive',
@@ -425,6 +431,30 @@ function describeSubscriptions(getStore: GetStore): void {
         subscription,
       );
       expect(await store.subscriptions.findByStripeId(bare.stripeSubscriptionId)).toEqual(bare);
+    });
+
+    it("keeps an operator's grace extension to the millisecond, and clears it back to null", async () => {
+      const store = getStore();
+      const extended = aSubscription({
+        status: 'past_due',
+        pastDueSince: new Date('2025-01-10T00:00:00.000Z'),
+        graceExtendedUntil: new Date('2025-01-31T23:59:59.999Z'),
+      });
+      await store.subscriptions.upsert(extended);
+      const stored = await store.subscriptions.findByStripeId(extended.stripeSubscriptionId);
+
+      const cleared = {
+        ...extended,
+        status: 'active' as const,
+        graceExtendedUntil: null,
+        watermark: extended.watermark + 1,
+      };
+      await store.subscriptions.upsert(cleared);
+
+      expect(stored).toEqual(extended);
+      expect(stored?.graceExtendedUntil).toBeInstanceOf(Date);
+      expect(await store.subscriptions.findByStripeId(extended.stripeSubscriptionId)).toEqual(cleared);
+      expect(await store.subscriptions.listByUserId(extended.userId)).toEqual([cleared]);
     });
 
     it("lists a user's subscriptions newest first, and no one else's", async () => {
@@ -2027,6 +2057,44 @@ const pagedLists = [
     write: async (store, row) => void (await store.outbox.enqueue(row)),
     list: (store, page) => store.outbox.list({ ...page, status: 'failed' }),
   } satisfies PagedList<OutboxMessageRecord>,
+  {
+    name: 'outbox.list by user',
+    order: 'oldest first',
+    build: (id, createdAt) => anOutboxMessage({ id: `msg_page_${id}`, userId: pagedUserId, createdAt }),
+    buildOutsider: (id, createdAt) => anOutboxMessage({ id: `msg_else_${id}`, createdAt }),
+    idOf: (row) => row.id,
+    write: async (store, row) => void (await store.outbox.enqueue(row)),
+    list: (store, page) => store.outbox.list({ ...page, userId: pagedUserId }),
+  } satisfies PagedList<OutboxMessageRecord>,
+  {
+    name: 'customers.search',
+    order: 'newest first',
+    build: (id, createdAt) =>
+      aCustomer({ stripeCustomerId: `cus_page_${id}`, name: 'Paged Person', createdAt }),
+    buildOutsider: (id, createdAt) =>
+      aCustomer({ stripeCustomerId: `cus_else_${id}`, name: 'Someone Else', createdAt }),
+    idOf: (row) => row.stripeCustomerId,
+    write: (store, row) => store.customers.insert(row),
+    list: (store, page) => store.customers.search({ ...page, query: 'PAGED' }),
+  } satisfies PagedList<CustomerRecord>,
+  {
+    // The ledger's time is the entry's `at`.
+    name: 'mrr.list',
+    order: 'oldest first',
+    build: (id, at) => anMrrMovement({ id: `mrr_page_${id}`, at }),
+    idOf: (row) => row.id,
+    write: (store, row) => store.mrr.append(row),
+    list: (store, page) => store.mrr.list(page),
+  } satisfies PagedList<MrrMovementRecord>,
+  {
+    name: 'mrr.list by user',
+    order: 'oldest first',
+    build: (id, at) => anMrrMovement({ id: `mrr_page_${id}`, userId: pagedUserId, at }),
+    buildOutsider: (id, at) => anMrrMovement({ id: `mrr_else_${id}`, at }),
+    idOf: (row) => row.id,
+    write: (store, row) => store.mrr.append(row),
+    list: (store, page) => store.mrr.list({ ...page, userId: pagedUserId }),
+  } satisfies PagedList<MrrMovementRecord>,
 ];
 
 function describePages(getStore: GetStore): void {
@@ -3088,6 +3156,25 @@ function describeOutbox(getStore: GetStore): void {
       expect((await store.outbox.list({ status: 'pending' })).items).toEqual([first, tiedHigh]);
       expect((await store.outbox.list({ status: 'failed' })).items).toEqual([last]);
       expect((await store.outbox.list({ status: 'sending' })).items).toEqual([]);
+    });
+
+    it("lists only one user's messages when asked, with or without a status", async () => {
+      const store = getStore();
+      const userId = 'user_outbox';
+      const first = anOutboxMessage({ id: 'msg_a', userId, createdAt: new Date('2025-01-01T00:00:00.000Z') });
+      const someoneElses = anOutboxMessage({ id: 'msg_b', createdAt: new Date('2025-01-02T00:00:00.000Z') });
+      const sent = anOutboxMessage({
+        id: 'msg_c',
+        userId,
+        status: 'sent',
+        createdAt: new Date('2025-01-03T00:00:00.000Z'),
+      });
+      for (const message of [sent, someoneElses, first]) await store.outbox.enqueue(message);
+
+      expect((await store.outbox.list({ userId })).items).toEqual([first, sent]);
+      expect((await store.outbox.list({ userId, status: 'sent' })).items).toEqual([sent]);
+      expect((await store.outbox.list({ userId: someoneElses.userId, status: 'sent' })).items).toEqual([]);
+      expect(await store.outbox.list({ userId: 'user_nobody' })).toEqual({ items: [], nextCursor: null });
     });
 
     it('claims due messages: sending, leased until the given time, one more attempt, nothing else changed', async () => {

@@ -226,6 +226,8 @@ function addToDraft(sim: SimContext, invoice: Stripe.Invoice, item: Stripe.Invoi
     taxes: [],
   };
   invoice.lines.data.push(line);
-  sim.lineTaxRates.set(line, item.tax_rates ?? []);
+  // An item without tax rates of its own takes the invoice's default_tax_rates, as Stripe does.
+  const ownRates = item.tax_rates ?? [];
+  sim.lineTaxRates.set(line, ownRates.length > 0 ? ownRates : invoice.default_tax_rates);
   computeTotals(sim, invoice);
 }

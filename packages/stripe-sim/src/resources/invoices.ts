@@ -8,7 +8,13 @@ import {
   onInvoiceSettled,
   paymentIntentOf,
 } from '../billing/collection.js';
-import { buildInvoice, finalizeInvoice, linesOf, markInvoicePaid } from '../billing/invoicing.js';
+import {
+  buildInvoice,
+  computeTotals,
+  finalizeInvoice,
+  linesOf,
+  markInvoicePaid,
+} from '../billing/invoicing.js';
 import {
   currentPeriod,
   discountsForInvoice,
@@ -107,7 +113,9 @@ export const invoiceRoutes: Route[] = [
     pattern: '/v1/invoices/:id/send',
     handler: ({ sim, path, params }) => {
       params.done();
-      const invoice = requireStatus(sim, path.id!, ['open'], 'send');
+      // Stripe's reference: a paid invoice may be sent too ("there will be no reference to the
+      // payment in the email").
+      const invoice = requireStatus(sim, path.id!, ['open', 'paid'], 'send');
       if (invoice.collection_method !== 'send_invoice') {
         throw invalidRequest(
           "You can only manually send an invoice if its collection method is 'send_invoice'.",
@@ -292,10 +300,27 @@ function updateInvoice(sim: SimContext, id: string, params: Params): Stripe.Invo
           ? sim.store.get<Stripe.PaymentMethod>('payment_method', defaultPm, 'default_payment_method').id
           : null;
       }
-      if (taxRates) target.default_tax_rates = taxRates;
+      if (taxRates) {
+        target.default_tax_rates = taxRates;
+        applyDefaultTaxRates(sim, target);
+      }
     },
     domainOf(sim, invoice),
   );
+}
+
+/**
+ * A draft's new `default_tax_rates` apply to each invoice-item line that has no tax rates of its
+ * own (Stripe: "The tax rates that will apply to any line item that does not have `tax_rates` set").
+ */
+function applyDefaultTaxRates(sim: SimContext, invoice: Stripe.Invoice): void {
+  for (const line of invoice.lines.data) {
+    const itemId = line.parent?.invoice_item_details?.invoice_item;
+    const item = itemId ? sim.store.find<Stripe.InvoiceItem>(itemId) : undefined;
+    if (!item || (item.tax_rates ?? []).length > 0) continue;
+    sim.lineTaxRates.set(line, invoice.default_tax_rates);
+  }
+  computeTotals(sim, invoice);
 }
 
 function finalize(sim: SimContext, id: string, params: Params): Stripe.Invoice {

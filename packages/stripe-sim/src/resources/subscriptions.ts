@@ -23,6 +23,7 @@ import {
   prorationLines,
   setPeriod,
 } from '../billing/subscription-lifecycle.js';
+import { addDuration } from '../engine/calendar.js';
 import { changedAttributes, type SimContext, snapshot } from '../engine/context.js';
 import { newId } from '../engine/store.js';
 import { invalidRequest, missingParam } from '../errors.js';
@@ -584,6 +585,14 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
   if (trialEndRaw && trialEndRaw !== 'now' && !isFutureTimestamp(trialEndRaw, now)) {
     throw invalidRequest('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
   }
+  if (
+    trialEndRaw &&
+    trialEndRaw !== 'now' &&
+    Number(trialEndRaw) > addDuration(sub.billing_cycle_anchor, { years: 2 })
+  ) {
+    // Stripe's reference: trial_end "Can be at most two years from `billing_cycle_anchor`".
+    throw invalidRequest('trial_end can be at most two years from the billing_cycle_anchor.', 'trial_end');
+  }
   if (cancelAtRaw && !isFutureTimestamp(cancelAtRaw, now)) {
     throw invalidRequest('cancel_at must be a Unix timestamp in the future.', 'cancel_at');
   }
@@ -799,7 +808,12 @@ function updateSubscription(sim: SimContext, id: string, params: Params): Stripe
     const at = Number(trialEndRaw);
     sub.trial_end = at;
     if (sub.status === 'trialing') {
-      for (const item of sub.items.data) item.current_period_end = at;
+      // Stripe's reference: "The `billing_cycle_anchor` will be updated to the `trial_end` value."
+      sub.billing_cycle_anchor = at;
+      for (const item of sub.items.data) {
+        item.current_period_end = at;
+        if (item.current_trial) item.current_trial.end_date = at;
+      }
     }
   }
 
