@@ -53,12 +53,15 @@ export async function loadBillingHistory(
   schema: string,
   prefix: string,
   shape: HistoryShape,
+  onStep?: (step: string, ms: number) => void,
 ): Promise<LoadReport> {
   const steps: LoadReport['steps'] = [];
   const step = async (name: string, sql: string, values: unknown[] = []) => {
     const started = performance.now();
     await loader.query(sql, values);
-    steps.push({ step: name, ms: performance.now() - started });
+    const ms = performance.now() - started;
+    steps.push({ step: name, ms });
+    onStep?.(name, ms);
   };
   const t = (table: (typeof FILLED_TABLES)[number]) => `${prefix}${table}`;
   const now = shape.now.toISOString();
@@ -206,10 +209,10 @@ select s.*,
 
 // The README's MRR of a subscription: brought to a month (yearly ÷ 12, half up), less its GST.
 const MRR_FUNCTION = `
-create function bench_mrr(interval text, gross bigint, abroad boolean) returns bigint
+create function bench_mrr(billing_interval text, gross bigint, abroad boolean) returns bigint
   language sql immutable parallel safe
   as $$ select m - case when abroad then 0 else round(m * 10 / 110.0)::bigint end
-          from (select case when interval = 'year' then round(gross / 12.0)::bigint else gross end as m) as monthly $$`;
+          from (select case when billing_interval = 'year' then round(gross / 12.0)::bigint else gross end as m) as monthly $$`;
 
 /** bench_invoices: one row per invoice, with its charges, refund and dispute decided. $1 = now. */
 const PLAN_INVOICES = `
@@ -235,16 +238,16 @@ with billed as (
          case when abroad then 0 else round(total * 10 / 110.0)::bigint end as tax,
          bench_draw(n, 11) as r_fail, bench_draw(n, 12) as r_refund, bench_draw(n, 13) as r_dispute
     from billed b
-)
 ), charged as (
-select d.*,
-       status <> 'paid' or r_fail < 40 as failed_first,
-       case when status = 'open' and period_start + interval '3 days' < $1::timestamptz then period_start + interval '3 days' end as failed_again_at,
-       case when status <> 'paid' then null
-            when r_fail < 40 then period_start + make_interval(days => 1 + r_fail % 6, hours => r_refund % 24)
-            else period_start + make_interval(mins => 1 + r_fail % 30) end as paid_at,
-       case when abroad then round(total * 0.029)::bigint + 30 else round(total * 0.0175)::bigint + 30 end as fee
-  from drawn d
+  select d.*,
+         status <> 'paid' or r_fail < 40 as failed_first,
+         case when status = 'open' and period_start + interval '3 days' < $1::timestamptz
+              then period_start + interval '3 days' end as failed_again_at,
+         case when status <> 'paid' then null
+              when r_fail < 40 then period_start + make_interval(days => 1 + r_fail % 6, hours => r_refund % 24)
+              else period_start + make_interval(mins => 1 + r_fail % 30) end as paid_at,
+         case when abroad then round(total * 0.029)::bigint + 30 else round(total * 0.0175)::bigint + 30 end as fee
+    from drawn d
 ), settled as (
   select c.*,
          case when status = 'paid' and r_refund < 20 then case when r_refund < 10 then total else total / 2 end end as refund_amount,
@@ -396,4 +399,3 @@ select 'mrr_' || j || '_churn', ended_at, 'sub_' || j, 'user_' || lpad(j::text, 
        0, -mrr_after, 'churn', 0, plan
   from bench_subscriptions where converted and status = 'canceled'`;
 }
-

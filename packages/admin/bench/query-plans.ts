@@ -12,11 +12,16 @@ export type AnalyticsCall = (analytics: AnalyticsQueries) => Promise<unknown>;
  * The store calls `admin.metrics({ from, to })` makes (see `computeMetrics` in src/metrics.ts),
  * by name. Kept in step with it by hand: the headline number is measured on admin.metrics itself.
  */
-export function metricsCalls(range: { from: Date; to: Date; currency: string }): Record<string, AnalyticsCall> {
+export function metricsCalls(range: {
+  from: Date;
+  to: Date;
+  currency: string;
+}): Record<string, AnalyticsCall> {
   const { from, to, currency } = range;
   const months = monthsOf(from, to);
   return {
-    mrrMovements: (a) => a.mrrMovements({ currency, ranges: months.map((m) => ({ from: m.from, to: m.to })) }),
+    mrrMovements: (a) =>
+      a.mrrMovements({ currency, ranges: months.map((m) => ({ from: m.from, to: m.to })) }),
     mrrAt: (a) => a.mrrAt({ currency, at: [...months.map((m) => m.from), to] }),
     subscriptionStatusCounts: (a) =>
       a.subscriptionStatusCounts({ excludeCancellationReason: ABANDONED_AT_SIGNUP }),

@@ -83,7 +83,7 @@ export interface Admin {
 
   payments: {
     /** Tries an open invoice's payment now (`card_declined` etc. when it fails again). */
-    retry(invoiceId: string, options?: { actor?: string }): Promise<InvoiceRecord>;
+    retry(invoiceId: string, options: { actor: string }): Promise<InvoiceRecord>;
   };
 
   subscriptions: {
@@ -103,7 +103,10 @@ export interface Admin {
       actor: string;
     }): Promise<SubscriptionRecord>;
     extendTrial(input: { customerId: string; until: DateInput; actor: string }): Promise<SubscriptionRecord>;
-    /** Keeps a past-due customer's access for `days` more days than the grace policy gives. */
+    /**
+     * Keeps a past-due customer's access `days` longer: added to the end of the grace they have
+     * (the policy's, or an earlier extension), or to now when it has run out.
+     */
     extendGrace(input: { customerId: string; days: number; actor: string }): Promise<SubscriptionRecord>;
   };
 

@@ -53,7 +53,8 @@ const optionsSchema = z.object({
     .optional(),
 });
 
-const actor = z.string().trim().min(1).max(200);
+// Room for the `admin:` prefix within the audit log's 255 characters.
+const actor = z.string().trim().min(1).max(249);
 const customerId = z.string().trim().min(1).max(255);
 const cursor = z.string().max(500).nullable().optional();
 const limit = z.number().int().min(1).max(100).optional();
@@ -247,8 +248,8 @@ export function createAdmin(options: AdminOptions): Admin {
           invoiceId: z.string().optional(),
           chargeId: z.string().optional(),
           amount: z.number().int().positive().optional(),
-          reason: z.string().trim().min(1).max(400),
-          note: z.string().trim().max(400).optional(),
+          reason: z.string().trim().min(1).max(500),
+          note: z.string().trim().min(1).max(500).optional(),
           actor,
           idempotencyKey: z.string().min(1).max(200).optional(),
         }),
@@ -259,7 +260,8 @@ export function createAdmin(options: AdminOptions): Admin {
         ...(args.invoiceId ? { invoiceId: args.invoiceId } : {}),
         ...(args.chargeId ? { chargeId: args.chargeId } : {}),
         ...(args.amount ? { amount: args.amount } : {}),
-        reason: args.note ? `${args.reason}: ${args.note}` : args.reason,
+        reason: args.reason,
+        ...(args.note ? { note: args.note } : {}),
         actor: adminActor(args.actor),
         ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
       }) as Promise<RefundRecord>;
@@ -317,8 +319,8 @@ export function createAdmin(options: AdminOptions): Admin {
 
     payments: {
       async retry(invoiceId, retryOptions) {
-        const who = parseInput(actor.optional(), retryOptions?.actor, 'admin.payments.retry');
-        return billing.payments.retry(invoiceId, { actor: who ? adminActor(who) : 'admin' });
+        const who = parseInput(actor, retryOptions?.actor, 'admin.payments.retry');
+        return billing.payments.retry(invoiceId, { actor: adminActor(who) });
       },
     },
 
@@ -397,9 +399,12 @@ export function createAdmin(options: AdminOptions): Admin {
         if (!live) {
           throw new BillingError('invalid_state', `${args.customerId} has no past-due subscription.`);
         }
-        // More days from whichever is later: the grace already extended, or now.
+        // More days on top of the grace the customer has now (the policy's or an earlier
+        // extension), or from now when it has run out.
         const now = billing.clock.now();
-        const from = live.graceExtendedUntil && live.graceExtendedUntil > now ? live.graceExtendedUntil : now;
+        const access = await billing.access.check(customer.userId);
+        const graceEnd = access.graceUntil ?? live.graceExtendedUntil;
+        const from = graceEnd && graceEnd > now ? graceEnd : now;
         return billing.subscriptions.extendGrace({
           userId: customer.userId,
           until: new Date(from.getTime() + args.days * 86_400_000),

@@ -8,10 +8,10 @@ import {
   ABANDONED_AT_SIGNUP,
   type Expected,
   type ExpectedMonth,
+  expectedFromEvents,
   expectedGst,
   expectedMetrics,
   expectedRecognition,
-  expectedFromEvents,
 } from './support/expected-from-events.js';
 import { type SeededHistory, seedHistory } from './support/seed-history.js';
 

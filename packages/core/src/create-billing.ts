@@ -137,7 +137,10 @@ export function createBilling(options: BillingOptions) {
     /** The engine's time source (what the admin's reports call "now"). */
     clock: ctx.clock,
     /** Settings other packages read: the catalog's currency and the configured URLs. */
-    config: { currency: ctx.catalog.currency, urls: ctx.urls } as const,
+    config: {
+      currency: ctx.catalog.currency,
+      urls: { portal: ctx.urls.portal, stripeDashboard: ctx.urls.stripeDashboard },
+    } as { readonly currency: string; readonly urls: { portal: string | null; stripeDashboard: string } },
   };
 }
 

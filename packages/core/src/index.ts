@@ -1,7 +1,8 @@
 // @billkit/core: the billing engine and its ports. This file is the public API and nothing else.
 
 export type { AccessDecision, AccessReason } from './access/access.js';
-export { decideAccess } from './access/access.js';
+export { decideAccess, graceEnd } from './access/access.js';
+export { movementKind, subscriptionMrr } from './analytics/mrr.js';
 export type { Brand, BrandInput } from './brand.js';
 export { formatAbn } from './brand.js';
 export type { CatalogSyncItem, CatalogSyncResult, PlanPriceView, PlanView } from './catalog/catalog-sync.js';
@@ -31,6 +32,7 @@ export { parseInput } from './errors/parse-input.js';
 export { renderInvoicePdf } from './invoices/invoice-pdf.js';
 export type { InvoiceDetail } from './invoices/invoices.js';
 export { invoiceFileName } from './invoices/invoices.js';
+export type { CreateOneOffInvoiceInput } from './invoices/one-off.js';
 export type {
   InvoiceDocument,
   InvoiceDocumentLine,
@@ -51,12 +53,23 @@ export type {
 } from './notifications/kinds.js';
 export type { Attachment, Notification, Notifier } from './notifications/notifier.js';
 export { memoryNotifier, nullNotifier } from './notifications/notifier.js';
-export type { FlushResult } from './notifications/outbox.js';
+export type { FlushResult, ResendReceiptInput } from './notifications/outbox.js';
 export type { RemovePaymentMethodResult, SetupIntentResult } from './payment-methods/payment-methods.js';
 export type { CreditBalance } from './payments/credits.js';
 export type { PaymentStats } from './payments/payments.js';
+export { gstShare, refundTax } from './payments/refund-tax.js';
 export type { RefundInput } from './payments/refunds.js';
 export type { Policies, PoliciesInput } from './policies/policies.js';
+export {
+  type AnalyticsQueries,
+  type DateRange,
+  type MovementTotals,
+  MRR_MOVEMENT_KINDS,
+  type MrrLedger,
+  type MrrMovementKind,
+  type MrrMovementRecord,
+  type RecognitionPoint,
+} from './store/analytics.js';
 export type {
   AuditLog,
   BillingStore,
@@ -76,19 +89,6 @@ export type {
   WebhookEventRepository,
 } from './store/billing-store.js';
 export { UniqueViolationError } from './store/billing-store.js';
-export {
-  type AnalyticsQueries,
-  type DateRange,
-  MRR_MOVEMENT_KINDS,
-  type MovementTotals,
-  type MrrLedger,
-  type MrrMovementKind,
-  type MrrMovementRecord,
-  type RecognitionPoint,
-} from './store/analytics.js';
-export { gstShare, refundTax } from './payments/refund-tax.js';
-export { movementKind, subscriptionMrr } from './analytics/mrr.js';
-export { ABANDONED_AT_SIGNUP } from './subscriptions/subscription-writes.js';
 export { memoryStore } from './store/memory-store.js';
 export {
   checkExpiryMonth,
@@ -121,11 +121,16 @@ export type {
   WebhookEventStatus,
 } from './store/records.js';
 export type { AcceptedOffer, RetentionOffer } from './subscriptions/retention.js';
-export type { ChangePreview, NextCharge, PreviewLine, StartResult } from './subscriptions/subscriptions.js';
+export { ABANDONED_AT_SIGNUP } from './subscriptions/subscription-writes.js';
+export type {
+  ChangeInput,
+  ChangePreview,
+  ExtendGraceInput,
+  ExtendTrialInput,
+  NextCharge,
+  PreviewLine,
+  StartResult,
+} from './subscriptions/subscriptions.js';
 export { gstFromExclusive, gstFromInclusive } from './tax/gst.js';
 export type { TaxStrategy } from './tax/tax-strategy.js';
 export { australianGst, noTax, stripeTax } from './tax/tax-strategy.js';
-export type { CreateOneOffInvoiceInput } from './invoices/one-off.js';
-export type { ResendReceiptInput } from './notifications/outbox.js';
-export type { ChangeInput, ExtendGraceInput, ExtendTrialInput } from './subscriptions/subscriptions.js';
-export { graceEnd } from './access/access.js';

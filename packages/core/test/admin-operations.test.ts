@@ -81,6 +81,8 @@ describe('billing.subscriptions.extendTrial', () => {
     expect(await world.billing.access.check('user_1')).toMatchObject({ allowed: true, reason: 'active' });
     const receipts = world.sent.filter((n) => n.kind === 'receipt');
     expect(receipts.map((n) => n.data.amountPaid)).toEqual([500]);
+    const warnings = world.sent.filter((n) => n.kind === 'trial.ending');
+    expect(warnings.map((n) => n.data.trialEnd)).toEqual([until.toISOString()]);
   });
 
   it('refuses a subscription that is not trialing, and a date before the current trial end, changing nothing', async () => {

@@ -2,6 +2,8 @@
 // nothing else; the adapters are `@billkit/server/express` and `@billkit/server/next`, the
 // request and response schemas `@billkit/server/contract`.
 
+export type { AdminModuleOptions } from './admin/admin-module.js';
+export { adminModule } from './admin/admin-module.js';
 export type { Authenticate, AuthenticatedUser } from './authentication.js';
 export type { BillingServer, BillingServerOptions } from './create-billing-server.js';
 export { createBillingServer } from './create-billing-server.js';

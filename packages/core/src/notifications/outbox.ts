@@ -2,7 +2,8 @@
 // that causes it, and `flush()` hands due messages to the Notifier afterwards, with back-off on
 // failure. A message is claimed with a lease and a token before it is sent, so two copies of the
 // host never send one message at once, and a process that dies mid-flush leaves the message to
-// be taken over when the lease runs out: nothing accepted is ever lost.
+// be taken over when the lease runs out: nothing accepted is ever lost. An operator can queue a
+// paid invoice's receipt once more (`resendReceipt`).
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';

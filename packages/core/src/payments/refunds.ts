@@ -35,6 +35,8 @@ const createSchema = z
     amount: z.number().int().positive().optional(),
     /** 'duplicate', 'fraudulent', 'requested_by_customer' (Stripe's reasons) or any other words. */
     reason: z.string().trim().min(1).max(500),
+    /** The operator's words about it, kept as the refund's note; @default the reason */
+    note: z.string().trim().min(1).max(500).optional(),
     /** Who asked: `admin:<id>`, `user:<id>`, `system`. */
     actor: z.string().min(1).max(255).default('system'),
     /** The same key twice refunds once: the second call answers the first refund. */
@@ -99,7 +101,7 @@ export function refundsApi(ctx: BillingContext) {
               billkit_invoice: invoiceId ?? '',
               billkit_tax: String(tax),
               billkit_actor: args.actor,
-              billkit_note: args.reason,
+              billkit_note: args.note ?? args.reason,
               ...(owner ? { billkit_user_id: owner.userId } : {}),
               ...(args.idempotencyKey ? { billkit_idempotency_key: args.idempotencyKey } : {}),
             },

@@ -1,6 +1,7 @@
 // `@billkit/core/testing`: what adapter authors and hosts use in their tests. Imports vitest, so
 // it is a subpath of its own and never reached from the main entry.
 
+export { anMrrMovement } from './analytics-conformance.js';
 export {
   aCredit,
   aCustomer,
