@@ -142,7 +142,7 @@ with drawn as (
          bench_draw(j, 4) as r_day, bench_draw(j, 5) as r_status, bench_draw(j, 6) as r_life,
          bench_draw(j, 7) as r_change, bench_draw(j, 8) as r_seats, bench_draw(j, 9) as r_abroad
     from generate_series(1, $1::int) as j
-), typed as (
+), typed as materialized (
   select d.*,
          case when r_plan < 500 then 'pro' when r_plan < 800 then 'business' else 'starter' end as plan,
          case when r_status < 180 then 'canceled' when r_status < 220 then 'past_due'
@@ -162,7 +162,7 @@ with drawn as (
                      days => r_day % 28, secs => j % 86400)
          end as started_at
     from typed t
-), trialed as (
+), trialed as materialized (
   select t.*,
          case when plan = 'starter' or status = 'trialing' then started_at end as trial_start,
          case when plan = 'starter' or status = 'trialing' then started_at + interval '14 days' end as trial_end,
@@ -183,7 +183,7 @@ with drawn as (
                      $2::timestamptz - interval '1 day')
          end as ended_at
     from trialed t
-), changed as (
+), changed as materialized (
   select e.*,
          e.bill_start + make_interval(months => 1 + r_change % 6, days => 3) as change_at,
          converted and interval = 'month' and r_change < 150
@@ -269,7 +269,8 @@ select 'cus_' || j, 'user_' || lpad(j::text, 7, '0'), 'customer' || j || '@examp
             then '{"line1":"1 Queen St","line2":null,"city":"Auckland","state":null,"postalCode":"1010","country":"NZ"}'
             else '{"line1":"1 George St","line2":null,"city":"Sydney","state":"NSW","postalCode":"2000","country":"AU"}' end,
        null, null, 'aud', 0, 'pm_' || j, false, started_at - interval '1 minute', started_at, 1, 1
-  from bench_subscriptions`;
+  from bench_subscriptions
+ order by bench_subscriptions.started_at`;
 }
 
 /** $1 = now, $2 = the cancellation reason of signups whose first payment was declined. */
@@ -297,7 +298,8 @@ select 'sub_' || j, 'cus_' || j, 'user_' || lpad(j::text, 7, '0'), status, plan,
        case when status = 'incomplete_expired' then $2
             when status = 'canceled' then 'cancellation_requested' end,
        null, started_at, coalesce(ended_at, started_at), 1, 1
-  from bench_subscriptions`;
+  from bench_subscriptions
+ order by bench_subscriptions.started_at`;
 }
 
 function insertInvoices(table: string): string {
@@ -319,7 +321,8 @@ select id, customer_id, user_id, subscription_id, 'BK-' || j || '-' || lpad(k::t
        paid_at,
        case when status = 'void' then period_start + interval '23 hours' end,
        1
-  from bench_invoices`;
+  from bench_invoices
+ order by bench_invoices.period_start`;
 }
 
 function insertInvoiceLines(table: string): string {
@@ -332,7 +335,8 @@ select id, 0, 'il_' || j || '_' || k,
                                when 'business' then case interval when 'year' then 20000 else 2000 end
                                else 500 end,
        false, tax, 'price_' || plan || '_' || interval, period_start, period_end
-  from bench_invoices`;
+  from bench_invoices
+ order by bench_invoices.period_start`;
 }
 
 /** The charge that paid each paid invoice, and the failed ones before it (or instead of it). */
@@ -344,7 +348,7 @@ function insertPayments(table: string): string {
 insert into ${table} (${columns})
 select 'ch_' || j || '_' || k, 'pi_' || j || '_' || k, customer_id, user_id, id, 'succeeded',
        total, 'aud', fee, total - fee, refunded_amount, refunded_amount = total, disputed,
-       null, null, 'visa', '4242', paid_at, 1
+       null, null, 'visa', '4242', paid_at as created_at, 1
   from bench_invoices where status = 'paid'
 union all
 select 'ch_' || j || '_' || k || '_f1', 'pi_' || j || '_' || k, customer_id, user_id, id, 'failed',
@@ -355,7 +359,8 @@ union all
 select 'ch_' || j || '_' || k || '_f2', 'pi_' || j || '_' || k, customer_id, user_id, id, 'failed',
        total, 'aud', null, null, 0, false, false,
        'insufficient_funds', 'Your card has insufficient funds.', 'visa', '0341', failed_again_at, 1
-  from bench_invoices where failed_again_at is not null`;
+  from bench_invoices where failed_again_at is not null
+ order by created_at`;
 }
 
 function insertRefunds(table: string): string {
@@ -367,7 +372,8 @@ select 're_' || j || '_' || k, 'ch_' || j || '_' || k, customer_id, user_id, ref
        'requested_by_customer', refund_at, 1, id,
        case when total > 0 and tax > 0 then round(tax * refund_amount / total::numeric)::bigint else 0 end,
        case when r_refund % 2 = 0 then 'admin:ann' end, null
-  from bench_invoices where refund_amount is not null`;
+  from bench_invoices where refund_amount is not null
+ order by refund_at`;
 }
 
 function insertDisputes(table: string): string {
@@ -379,14 +385,15 @@ select 'dp_' || j || '_' || k, 'ch_' || j || '_' || k, user_id, total, 'aud',
        dispute_at + interval '21 days', dispute_at, 1,
        case when n % 3 = 2 then 0 else 1 end,
        case when n % 3 = 2 then null else paid_at + interval '60 days' end
-  from bench_invoices where disputed`;
+  from bench_invoices where disputed
+ order by dispute_at`;
 }
 
-/** The ledger: new at the first payment, one seat more or less, churn at the end. */
+/** The ledger: new at the first payment, one seat more or less, churn at the end (in time order). */
 function insertMrrMovements(table: string): string {
   return `
 insert into ${table} (id, at, stripe_subscription_id, user_id, currency, mrr, delta, kind, customer_mrr, plan_id)
-select 'mrr_' || j || '_new', bill_start, 'sub_' || j, 'user_' || lpad(j::text, 7, '0'), 'aud',
+select 'mrr_' || j || '_new', bill_start as at, 'sub_' || j, 'user_' || lpad(j::text, 7, '0'), 'aud',
        mrr_before, mrr_before, 'new', mrr_before, plan
   from bench_subscriptions where converted
 union all
@@ -397,5 +404,6 @@ select 'mrr_' || j || '_change', change_at, 'sub_' || j, 'user_' || lpad(j::text
 union all
 select 'mrr_' || j || '_churn', ended_at, 'sub_' || j, 'user_' || lpad(j::text, 7, '0'), 'aud',
        0, -mrr_after, 'churn', 0, plan
-  from bench_subscriptions where converted and status = 'canceled'`;
+  from bench_subscriptions where converted and status = 'canceled'
+ order by at`;
 }

@@ -18,7 +18,14 @@ import { createAdmin } from '../src/index.js';
 import type { Metrics } from '../src/types.js';
 import { type LoadReport, loadBillingHistory } from './billing-history.js';
 import { connectAdmin, createSchema, type PgClient, type RecordedQuery, recordingPool } from './postgres.js';
-import { explainCalls, medianMs, metricsCalls, planOutline, type QueryPlan } from './query-plans.js';
+import {
+  explainCalls,
+  explainQuery,
+  medianMs,
+  metricsCalls,
+  planOutline,
+  type QueryPlan,
+} from './query-plans.js';
 
 interface Size {
   label: string;
@@ -163,6 +170,9 @@ async function measureSize(admin: PgClient, size: Size, explain: boolean): Promi
         schema.pool,
       );
       await recordingStore.close();
+      plans.push(
+        await explainQuery(schema.pool, 'baseline', { text: BASELINE_SQL, values: [RANGE.from, RANGE.to] }),
+      );
     }
 
     const { rows } = await schema.loader.query<{ bytes: string }>(

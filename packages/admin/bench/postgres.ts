@@ -64,7 +64,10 @@ export interface BenchSchema {
   name: string;
   /** The pool the store and the baseline share: server defaults, like a host's pool. */
   pool: PgPool;
-  /** One session for bulk loading, with more memory for sorts and index builds and no commit waits. */
+  /**
+   * One session for bulk loading: more memory for sorts and index builds, no commit waits, and no
+   * JIT (compiling the generator's long expressions costs more than running them).
+   */
   loader: PgClient;
   drop(): Promise<void>;
 }
@@ -79,7 +82,7 @@ export async function createSchema(admin: PgClient, label: string): Promise<Benc
   const loaderUrl = new URL(url);
   loaderUrl.searchParams.set(
     'options',
-    `-c search_path=${name} -c synchronous_commit=off -c maintenance_work_mem=512MB -c work_mem=256MB`,
+    `-c search_path=${name} -c synchronous_commit=off -c maintenance_work_mem=512MB -c work_mem=256MB -c jit=off`,
   );
   const loader = new pg.Client({ connectionString: loaderUrl.toString() });
   await loader.connect();

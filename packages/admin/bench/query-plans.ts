@@ -71,23 +71,26 @@ export async function explainCalls(
   for (const [name, call] of Object.entries(calls)) {
     capture.start();
     await call(analytics);
-    for (const query of capture.stop()) {
-      const { rows } = await db.query<{ 'QUERY PLAN': string }>(
-        `explain (analyze, buffers) ${query.text}`,
-        query.values,
-      );
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      const execution = plan.find((line) => line.startsWith('Execution Time'));
-      plans.push({
-        call: name,
-        sql: query.text,
-        plan,
-        executionMs: Number(execution?.match(/([\d.]+) ms/)?.[1] ?? Number.NaN),
-        seqScans: seqScansIn(plan),
-      });
-    }
+    for (const query of capture.stop()) plans.push(await explainQuery(db, name, query));
   }
   return plans;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of one statement, under `call`'s name. */
+export async function explainQuery(db: PgQueryable, call: string, query: RecordedQuery): Promise<QueryPlan> {
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(
+    `explain (analyze, buffers) ${query.text}`,
+    query.values,
+  );
+  const plan = rows.map((row) => row['QUERY PLAN']);
+  const execution = plan.find((line) => line.startsWith('Execution Time'));
+  return {
+    call,
+    sql: query.text,
+    plan,
+    executionMs: Number(execution?.match(/([\d.]+) ms/)?.[1] ?? Number.NaN),
+    seqScans: seqScansIn(plan),
+  };
 }
 
 /** "Seq Scan on billkit_payments (… rows=520000 …)" → "billkit_payments: 520000 rows". */
@@ -103,7 +106,7 @@ function seqScansIn(plan: string[]): string[] {
 /** The plan lines worth reading at a glance: scans, joins, aggregates, sorts and the totals. */
 export function planOutline(plan: string[]): string[] {
   return plan.filter((line) =>
-    /Scan|Join|Nested Loop|Aggregate|Sort|SubPlan|Execution Time|JIT:|Filter:|Index Cond:|Rows Removed/.test(
+    /Scan|Join|Nested Loop|Aggregate|Sort|SubPlan|Execution Time|JIT:|Timing:|Filter:|Index Cond:|Rows Removed|Workers/.test(
       line,
     ),
   );

@@ -89,6 +89,7 @@ describe('the seeded history', () => {
       subscription: m.subscription,
       user: customers.get(m.customer),
       kind: m.kind,
+      mrr: m.mrr,
       delta: m.delta,
       customerMrr: m.customerMrr,
     }));
@@ -97,11 +98,15 @@ describe('the seeded history', () => {
       subscription: e.stripeSubscriptionId,
       user: e.userId,
       kind: e.kind,
+      mrr: e.mrr,
       delta: e.delta,
       customerMrr: e.customerMrr,
     }));
-    const order = (a: { at: number; subscription: string }, b: { at: number; subscription: string }) =>
-      a.at - b.at || (a.subscription < b.subscription ? -1 : a.subscription > b.subscription ? 1 : 0);
+    type Row = { at: number; subscription: string; delta: number };
+    const order = (a: Row, b: Row) =>
+      a.at - b.at ||
+      (a.subscription < b.subscription ? -1 : a.subscription > b.subscription ? 1 : 0) ||
+      a.delta - b.delta;
     expect(theirs.sort(order)).toEqual(mine.sort(order));
   });
 });

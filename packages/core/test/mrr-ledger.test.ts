@@ -1,6 +1,7 @@
 // The MRR ledger the engine writes with each subscription write: what the admin's movements,
 // churn and forecasts are computed from.
 
+import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { movementKind } from '../src/analytics/mrr.js';
 import { applyEverything, at, givenEngine, givenSubscriber, givenUser, type World } from './world.js';
@@ -89,6 +90,34 @@ describe('MRR ledger', () => {
     await world.billing.subscriptions.start({ userId: 'nz', plan: 'pro', paymentMethodId: 'pm_card_visa' });
     await world.sim.webhooks.flush();
     expect(await ledger(world, 'nz')).toEqual([{ kind: 'new', mrr: 1000, delta: 1000, customerMrr: 1000 }]);
+  });
+
+  it('dates a change at the event that reports it when webhooks arrive days late', async () => {
+    const world = await givenEngine();
+    const held: Stripe.Event[] = [];
+    world.sim.webhooks.listen(async (request) => {
+      held.push(JSON.parse(await request.text()) as Stripe.Event);
+      return new Response('ok');
+    });
+    await givenUser(world, 'trial');
+    await world.billing.subscriptions.start({
+      userId: 'trial',
+      plan: 'starter',
+      paymentMethodId: 'pm_card_au',
+    });
+    // The endpoint is down while the trial warning (day 11) and the conversion (day 14) happen.
+    await world.sim.clock.advanceTo(at('2026-02-03T00:00:00Z'));
+    await world.sim.webhooks.flush();
+    for (const event of held) await world.billing.sync.applyEvent(event);
+
+    const converted = held.find(
+      (e) =>
+        e.type === 'customer.subscription.updated' &&
+        (e.data.object as Stripe.Subscription).status === 'active',
+    )!;
+    const entries = (await world.store.mrr.list({ userId: 'trial' })).items;
+    expect(entries.map((e) => [e.kind, e.mrr])).toEqual([['new', 455]]);
+    expect(entries[0]!.at).toEqual(new Date(converted.created * 1000));
   });
 
   it('classifies by the customer, not the subscription', () => {

@@ -21,6 +21,8 @@ export interface Movement {
   customer: string;
   subscription: string;
   kind: MovementKind;
+  /** The subscription's MRR after. */
+  mrr: number;
   /** The subscription's MRR after, minus before. */
   delta: number;
   /** The customer's MRR (all subscriptions) after. */
@@ -151,6 +153,7 @@ function movementsFrom(events: Stripe.Event[], currency: string): Movement[] {
       customer,
       subscription: subscription.id,
       kind,
+      mrr: after,
       delta: after - before,
       customerMrr: customerAfter,
     });

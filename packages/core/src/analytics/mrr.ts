@@ -2,7 +2,7 @@
 // entry written when it changes. The ledger is appended in the transaction that writes the
 // subscription, so the dashboards' MRR history never disagrees with the mirror.
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { MrrMovementKind, MrrMovementRecord } from '../store/analytics.js';
 import type { StoreSession } from '../store/billing-store.js';
@@ -47,6 +47,18 @@ export function subscriptionMrr(subscription: Stripe.Subscription): number {
   return total;
 }
 
+let appended = 0;
+
+/**
+ * Entries at one instant list in the order they were appended (the ledger orders by time, then
+ * id): the id starts with the wall clock and a counter, in hex so every collation sorts it alike.
+ */
+function ledgerId(): string {
+  appended = (appended + 1) % 0x1_0000_0000;
+  const time = Date.now().toString(16).padStart(12, '0');
+  return `mrr_${time}${appended.toString(16).padStart(8, '0')}${randomBytes(4).toString('hex')}`;
+}
+
 /** How a customer's MRR moved from `before` to `after`, given whether they ever paid before. */
 export function movementKind(before: number, after: number, everPaying: boolean): MrrMovementKind {
   if (after === 0) return 'churn';
@@ -72,7 +84,7 @@ export async function recordMrrChange(
   const customerBefore = Object.values(state.bySubscription).reduce((sum, value) => sum + value, 0);
   const customerMrr = customerBefore - previous + mrr;
   const entry: MrrMovementRecord = {
-    id: `mrr_${randomUUID()}`,
+    id: ledgerId(),
     at,
     stripeSubscriptionId: record.stripeSubscriptionId,
     userId: record.userId,

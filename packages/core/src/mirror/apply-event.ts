@@ -4,6 +4,7 @@
 // Notifications follow specific events, keyed by the state change, so each is sent once.
 
 import type Stripe from 'stripe';
+import { subscriptionMrr } from '../analytics/mrr.js';
 import { recordAudit } from '../audit/audit.js';
 import { fromUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
@@ -250,8 +251,18 @@ async function syncSubscription(
     {},
     fromUnix(event.created),
     message ? (session) => queueNotification(ctx, session, message) : undefined,
+    // The state read now is dated at the event only when it is what the event itself reports;
+    // a late delivery's re-read may hold later changes, which their own events will date.
+    reportedBy(event, subscription),
   );
   return applied;
+}
+
+/** Whether the event's own object is this subscription with the same MRR as `current`. */
+function reportedBy(event: Stripe.Event, current: Stripe.Subscription): boolean {
+  const object = event.data.object as { object?: string; id?: string };
+  if (object.object !== 'subscription' || object.id !== current.id) return false;
+  return subscriptionMrr(object as Stripe.Subscription) === subscriptionMrr(current);
 }
 
 async function applySubscriptionEvent(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {

@@ -54,6 +54,12 @@ export async function writeSubscription(
     record: SubscriptionRecord,
     previous: SubscriptionRecord | null,
   ) => Promise<unknown>,
+  /**
+   * Whether the MRR ledger learns from this write: true when `subscription` is the state at
+   * `stateAt`; false when it was read later and may hold changes made since (those are recorded
+   * by the events that report them, at their times).
+   */
+  dated = true,
 ): Promise<SubscriptionRecord> {
   const now = stateAt ?? ctx.clock.now();
   const written = await ctx.store.transaction(async (session) => {
@@ -63,7 +69,7 @@ export async function writeSubscription(
       ...overrides,
     };
     if ((await session.subscriptions.upsert(record)) === 'stale') return existing ?? record;
-    await recordMrrChange(session, subscription, record, now);
+    if (dated) await recordMrrChange(session, subscription, record, now);
     await recordAudit(session, ctx.clock, {
       action: audit.action,
       ...(audit.actor ? { actor: audit.actor } : {}),
