@@ -29,6 +29,9 @@ export type KeyedList =
   | 'failedWebhookEvents'
   | 'creditsOfUser'
   | 'outbox'
+  /** The admin's customer search, newest first. */
+  | 'customerSearch'
+  | 'mrrLedger'
   /** Ordered by expiry month, whose first instant stands in for the creation time: see `expiringCardsPage`. */
   | 'paymentMethodsExpiring';
 

@@ -50,6 +50,8 @@ export interface SubscriptionsTable {
   trial_end: DbDate | null;
   paused_collection: string | null;
   past_due_since: DbDate | null;
+  /** Added by migration 4. */
+  grace_extended_until: DbDate | null;
   latest_invoice_id: string | null;
   /** Set (with `downgrade_from_plan_id`) while a scheduled downgrade is pending. */
   downgrade_until: DbDate | null;
@@ -102,6 +104,14 @@ export interface InvoicesTable {
   finalized_at: DbDate | null;
   paid_at: DbDate | null;
   voided_at: DbDate | null;
+  // Added by migration 4: figures of the payment that revenue analytics read from the invoice's own
+  // row, written with it (and its lines) so an instant's figures are one pass over plain columns.
+  /** The GST share of `amount_paid` (`gstShare(tax, total, amount_paid)`). */
+  gst_paid: DbInteger;
+  /** Start of the service period (the lines' earliest `period_start`, else the invoice's), epoch ms. */
+  service_start_ms: DbInteger;
+  /** Whole days of the service period: floor((latest `period_end` − start) / 1 day); may be ≤ 0. */
+  service_days: DbInteger;
   watermark: DbInteger;
 }
 
@@ -236,6 +246,20 @@ export interface OutboxTable {
   lease_until: DbDate | null;
 }
 
+/** The MRR ledger (migration 4): append-only, one row per change of one subscription's MRR. */
+export interface MrrMovementsTable {
+  id: string;
+  at: DbDate;
+  stripe_subscription_id: string;
+  user_id: string;
+  currency: string;
+  mrr: DbInteger;
+  delta: DbInteger;
+  kind: string;
+  customer_mrr: DbInteger;
+  plan_id: string | null;
+}
+
 export interface MigrationsTable {
   version: DbInteger;
   name: string;
@@ -255,6 +279,7 @@ export interface Database {
   audit_log: AuditLogTable;
   credits: CreditsTable;
   outbox: OutboxTable;
+  mrr_movements: MrrMovementsTable;
   migrations: MigrationsTable;
 }
 
@@ -273,5 +298,6 @@ export const TABLE_NAMES: readonly TableName[] = [
   'audit_log',
   'credits',
   'outbox',
+  'mrr_movements',
   'migrations',
 ];

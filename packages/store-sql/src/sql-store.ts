@@ -5,10 +5,12 @@ import type { BillingStore, StoreSession } from '@billkit/core';
 import { Kysely, type Dialect as KyselyDialect } from 'kysely';
 import type { Executor, SqlDialect } from './dialects/dialect.js';
 import { type MigrateResult, MigrationError, runMigrations } from './migrations/migrate.js';
+import { analyticsQueries } from './repositories/analytics.js';
 import { auditLog } from './repositories/audit-log.js';
 import { creditRepository } from './repositories/credits.js';
 import { customerRepository } from './repositories/customers.js';
 import { invoiceRepository } from './repositories/invoices.js';
+import { mrrLedger } from './repositories/mrr-ledger.js';
 import { notificationOutbox } from './repositories/outbox.js';
 import { paymentMethodRepository } from './repositories/payment-methods.js';
 import { disputeRepository, paymentRepository, refundRepository } from './repositories/payments.js';
@@ -51,6 +53,7 @@ export function createSqlStore(
     capabilities: { ...dialect.capabilities },
     db,
     ...sessionOn(db, false),
+    analytics: analyticsQueries({ db, dialect, prefix, inTransaction: false }),
     transaction: (fn) => db.transaction().execute((transaction) => fn(sessionOn(transaction, true))),
     migrate: async () => {
       const result = await migrateWithReport();
@@ -74,5 +77,6 @@ function createSession(context: SqlContext): StoreSession {
     audit: auditLog(context),
     credits: creditRepository(context),
     outbox: notificationOutbox(context),
+    mrr: mrrLedger(context),
   };
 }

@@ -3,7 +3,7 @@
 // hooks instead of testing which database it talks to.
 
 import type { StoreCapabilities, UpsertResult } from '@billkit/core';
-import type { Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { Expression, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database, DbBoolean, DbDate } from '../schema.js';
 
 /** A connection or a transaction on one: both run queries the same way. */
@@ -67,6 +67,22 @@ export interface SqlDialect {
   toDbBoolean(value: boolean): DbBoolean;
 
   /**
+   * The whole milliseconds from the Unix epoch to a timestamp, as an integer expression: what the
+   * analytics subtract to get durations (timestamptz's epoch, TIMESTAMPDIFF, SQLite's julianday).
+   */
+  epochMilliseconds(timestamp: Expression<unknown>): RawBuilder<number>;
+  /**
+   * An integer widened for arithmetic on money: products of two amounts neither overflow nor
+   * go through floats (PostgreSQL numeric, MySQL DECIMAL(65); SQLite's integers are 64-bit already).
+   */
+  wideInteger(value: Expression<unknown>): RawBuilder<number>;
+  /**
+   * Integer division of non-negative integers (wide ones too), the fraction dropped (`div`, `DIV`,
+   * SQLite's `/`), as a 64-bit integer: the quotient must fit in one.
+   */
+  integerDivide(numerator: Expression<unknown>, denominator: Expression<unknown>): RawBuilder<number>;
+
+  /**
    * Writes the row unless the stored one has a newer watermark, in one INSERT with the watermark
    * condition, and says which of the three happened.
    */
@@ -77,7 +93,7 @@ export interface SqlDialect {
    */
   insertIfAbsent(
     db: Executor,
-    table: 'webhook_events' | 'outbox',
+    table: 'webhook_events' | 'outbox' | 'mrr_movements',
     row: Record<string, unknown>,
     key: string,
   ): Promise<boolean>;

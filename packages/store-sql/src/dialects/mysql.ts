@@ -96,6 +96,14 @@ export const mysqlDialect: SqlDialect = {
   fromDbDate: (value) => (value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`)),
   toDbBoolean: (value) => (value ? 1 : 0),
 
+  // DATETIME has no time zone: the difference from the epoch's UTC text is the epoch time, whatever
+  // the session's time zone (which UNIX_TIMESTAMP would apply).
+  epochMilliseconds: (timestamp) =>
+    sql<number>`(timestampdiff(microsecond, '1970-01-01 00:00:00', ${timestamp}) div 1000)`,
+  // BIGINT arithmetic fails on overflow, and `/` rounds to 4 decimals: DECIMAL and DIV are exact.
+  wideInteger: (value) => sql<number>`cast(${value} as decimal(65, 0))`,
+  integerDivide: (numerator, denominator) => sql<number>`((${numerator}) div (${denominator}))`,
+
   upsert: async (db, spec) => {
     const result = await db
       .insertInto(spec.table)

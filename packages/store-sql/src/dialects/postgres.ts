@@ -82,6 +82,13 @@ export const postgresDialect: SqlDialect = {
   fromDbDate: (value) => (value instanceof Date ? value : new Date(value)),
   toDbBoolean: (value) => value,
 
+  // extract(epoch ...) is numeric (exact) since PostgreSQL 14; round() keeps older servers' float exact to the ms.
+  epochMilliseconds: (timestamp) =>
+    sql<number>`cast(round(extract(epoch from ${timestamp}) * 1000) as bigint)`,
+  wideInteger: (value) => sql<number>`cast(${value} as numeric)`,
+  // div() is exact on numeric; the quotient is back to bigint, so sums over it stay bigint sums.
+  integerDivide: (numerator, denominator) => sql<number>`cast(div(${numerator}, ${denominator}) as bigint)`,
+
   upsert: async (db, spec) => {
     // xmax is 0 on a row this statement inserted; no row comes back when the WHERE kept the stored one.
     const row = await insertOnConflictUpdate(db, spec)

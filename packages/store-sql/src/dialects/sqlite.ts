@@ -84,6 +84,9 @@ async function loadBetterSqlite3() {
   }
 }
 
+/** The Unix epoch as a Julian day (2440587.5) in milliseconds. */
+const UNIX_EPOCH_JULIAN_MS = 210_866_760_000_000;
+
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   capabilities: { supportsTransactions: true, supportsAdvisoryLocks: false },
@@ -106,6 +109,13 @@ export const sqliteDialect: SqlDialect = {
   toDbDate: (date) => date.toISOString(),
   fromDbDate: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(value)),
   toDbBoolean: (value) => (value ? 1 : 0),
+
+  // julianday() is a float of days: scaled to ms it is within a small fraction of a ms of the exact
+  // count, which round() recovers; the epoch (Julian day 2440587.5) is subtracted as an integer.
+  epochMilliseconds: (timestamp) =>
+    sql<number>`(cast(round(julianday(${timestamp}) * 86400000) as integer) - ${sql.lit(UNIX_EPOCH_JULIAN_MS)})`,
+  wideInteger: (value) => sql<number>`(${value})`,
+  integerDivide: (numerator, denominator) => sql<number>`((${numerator}) / (${denominator}))`,
 
   upsert: (db, spec, inTransaction) =>
     inTransaction ? upsertSerialized(db, spec) : db.transaction().execute((tx) => upsertSerialized(tx, spec)),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SubscriptionRecord } from '@billkit/core';
 import {
   aCredit,
   aCustomer,
@@ -9,6 +10,7 @@ import {
   aPayment,
   aPaymentMethod,
   aRefund,
+  aSubscription,
 } from '@billkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SqlDialect } from '../dialects/dialect.js';
@@ -75,6 +77,43 @@ async function migrationRows(store: SqlBillingStore) {
     .orderBy('version')
     .execute();
   return rows.map((row) => ({ version: Number(row.version), name: row.name }));
+}
+
+/** A subscription's row in database form, every column of the latest schema. */
+function subscriptionRow(dialect: SqlDialect, subscription: SubscriptionRecord): Record<string, unknown> {
+  const date = (value: Date | null) => (value === null ? null : dialect.toDbDate(value));
+  return {
+    stripe_subscription_id: subscription.stripeSubscriptionId,
+    stripe_customer_id: subscription.stripeCustomerId,
+    user_id: subscription.userId,
+    status: subscription.status,
+    plan_id: subscription.planId,
+    stripe_price_id: subscription.stripePriceId,
+    interval: subscription.interval,
+    quantity: subscription.quantity,
+    amount: subscription.amount,
+    currency: subscription.currency,
+    current_period_start: dialect.toDbDate(subscription.currentPeriodStart),
+    current_period_end: dialect.toDbDate(subscription.currentPeriodEnd),
+    cancel_at_period_end: dialect.toDbBoolean(subscription.cancelAtPeriodEnd),
+    cancel_at: date(subscription.cancelAt),
+    canceled_at: date(subscription.canceledAt),
+    ended_at: date(subscription.endedAt),
+    trial_start: date(subscription.trialStart),
+    trial_end: date(subscription.trialEnd),
+    paused_collection: subscription.pausedCollection,
+    past_due_since: date(subscription.pastDueSince),
+    grace_extended_until: date(subscription.graceExtendedUntil),
+    latest_invoice_id: subscription.latestInvoiceId,
+    downgrade_until: date(subscription.scheduledDowngrade?.until ?? null),
+    downgrade_from_plan_id: subscription.scheduledDowngrade?.fromPlanId ?? null,
+    cancellation_reason: subscription.cancellationReason,
+    cancellation_feedback: subscription.cancellationFeedback,
+    created_at: dialect.toDbDate(subscription.createdAt),
+    updated_at: dialect.toDbDate(subscription.updatedAt),
+    watermark: subscription.watermark,
+    version: subscription.version,
+  };
 }
 
 async function using<T>(stores: SqlBillingStore[], work: () => Promise<T>): Promise<T> {
@@ -206,7 +245,7 @@ for (const target of targets) {
         expect(upgrade.migrations.map((migration) => migration.status)).toEqual([
           'already applied',
           'already applied',
-          'applied',
+          ...MIGRATIONS.slice(2).map(() => 'applied'),
         ]);
         expect(await store.refunds.findByStripeId(refund.stripeRefundId)).toEqual(refund);
         expect(await store.disputes.findByStripeId(dispute.stripeDisputeId)).toEqual(dispute);
@@ -225,6 +264,44 @@ for (const target of targets) {
         };
         expect(await store.refunds.upsert(detailed)).toBe('updated');
         expect(await store.refunds.listByInvoice(payment.stripeInvoiceId!)).toEqual([detailed]);
+      });
+    });
+
+    it('upgrades a database at version 3 with a subscription, which reads back without a grace extension and starts an empty MRR ledger', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      await using([store], async () => {
+        const prefix = `${database}_`;
+        expect((await runMigrations(store.db, target.dialect, prefix, MIGRATIONS.slice(0, 3))).ok).toBe(true);
+        const subscription = aSubscription({
+          status: 'past_due',
+          pastDueSince: new Date('2025-03-01T00:00:00Z'),
+        });
+        const { grace_extended_until: _absent, ...row } = subscriptionRow(target.dialect, subscription);
+        // The row as a version 3 store wrote it: the column of migration 4 is not there yet.
+        await store.db
+          .insertInto('subscriptions')
+          .values(row as never)
+          .execute();
+
+        const upgrade = await store.migrateWithReport();
+
+        expect(upgrade.migrations.map((migration) => migration.status)).toEqual([
+          ...MIGRATIONS.slice(0, 3).map(() => 'already applied'),
+          ...MIGRATIONS.slice(3).map(() => 'applied'),
+        ]);
+        expect(await store.subscriptions.findByStripeId(subscription.stripeSubscriptionId)).toEqual(
+          subscription,
+        );
+        expect(await store.mrr.list()).toEqual({ items: [], nextCursor: null });
+        const extended = {
+          ...subscription,
+          graceExtendedUntil: new Date('2025-03-20T12:00:00.250Z'),
+          watermark: subscription.watermark + 1,
+        };
+        expect(await store.subscriptions.upsert(extended)).toBe('updated');
+        expect(await store.subscriptions.findByStripeId(subscription.stripeSubscriptionId)).toEqual(extended);
+        expect(await store.analytics.subscriptionStatusCounts()).toEqual({ past_due: 1 });
       });
     });
 

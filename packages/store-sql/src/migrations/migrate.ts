@@ -87,6 +87,7 @@ async function applyOne(
   try {
     await migration.up({
       db,
+      dialect,
       types: dialect.types,
       prefix,
       finish: (builder) =>

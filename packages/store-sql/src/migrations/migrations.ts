@@ -1,12 +1,20 @@
 // The schema's versions, oldest first. Forward only: a released migration is never edited or
 // removed; a change to the schema is a new entry at the end with the next version number.
 
-import type { ColumnDefinitionBuilder, CreateTableBuilder, RawBuilder } from 'kysely';
-import type { ColumnTypes, Executor } from '../dialects/dialect.js';
+import {
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Expression,
+  type RawBuilder,
+  sql,
+} from 'kysely';
+import type { ColumnTypes, Executor, SqlDialect } from '../dialects/dialect.js';
 import type { TableName } from '../schema.js';
 
 export interface MigrationContext {
   db: Executor;
+  /** The dialect's expressions, for migrations that compute new columns from stored rows. */
+  dialect: SqlDialect;
   types: ColumnTypes;
   /** The table prefix, for the names of constraints and indexes (tables get it from the plugin). */
   prefix: string;
@@ -37,6 +45,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'refund and dispute details, lists by invoice and by card expiry',
     up: addRefundAndDisputeDetails,
+  },
+  {
+    version: 4,
+    name: 'MRR ledger, extended grace, indexes for analytics',
+    up: addAnalytics,
   },
 ];
 
@@ -407,5 +420,99 @@ async function addRefundAndDisputeDetails({
   await index('payment_methods_expiry_idx')
     .on('payment_methods')
     .columns(['type', 'exp_year', 'exp_month', 'stripe_payment_method_id'])
+    .execute();
+}
+
+async function addAnalytics({ db, dialect, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  const index = (name: string) => schema.createIndex(`${prefix}${name}`);
+  // One column per statement, as in migration 3 (SQLite).
+  const addColumn = (
+    table: 'subscriptions' | 'invoices',
+    column: string,
+    type: RawBuilder<unknown>,
+    build: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder = (same) => same,
+  ) => schema.alterTable(table).addColumn(column, type, build).execute();
+
+  await addColumn('subscriptions', 'grace_extended_until', t.timestamp);
+
+  await finish(
+    schema
+      .createTable('mrr_movements')
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('at', t.timestamp, (c) => c.notNull())
+      .addColumn('stripe_subscription_id', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('mrr', t.bigint, (c) => c.notNull())
+      .addColumn('delta', t.bigint, (c) => c.notNull())
+      .addColumn('kind', t.short, (c) => c.notNull())
+      .addColumn('customer_mrr', t.bigint, (c) => c.notNull())
+      .addColumn('plan_id', t.id)
+      .addPrimaryKeyConstraint(`${prefix}mrr_movements_pkey`, ['id']),
+  ).execute();
+  // mrrAt and mrrMovements: one currency's entries before an instant or in a range.
+  await index('mrr_movements_currency_at_idx').on('mrr_movements').columns(['currency', 'at']).execute();
+  // stateOf and a user's list.
+  await index('mrr_movements_user_idx')
+    .on('mrr_movements')
+    .columns(['user_id', 'currency', 'at', 'id'])
+    .execute();
+  // A subscription's newest entry (its MRR now) and trial conversions.
+  await index('mrr_movements_subscription_idx')
+    .on('mrr_movements')
+    .columns(['stripe_subscription_id', 'at', 'id'])
+    .execute();
+  // The whole ledger in order (list without a user).
+  await index('mrr_movements_at_idx').on('mrr_movements').columns(['at', 'id']).execute();
+
+  // Revenue analytics read the GST share and the service period from the invoice's row; rows
+  // written before this migration get them here, from their own columns and their lines.
+  await addColumn('invoices', 'gst_paid', t.bigint, (c) => c.notNull().defaultTo(0));
+  await addColumn('invoices', 'service_start_ms', t.bigint, (c) => c.notNull().defaultTo(0));
+  await addColumn('invoices', 'service_days', t.bigint, (c) => c.notNull().defaultTo(0));
+  await fillInvoiceAnalytics(db, dialect);
+
+  // sales, recognition and customerRevenue: paid invoices of one currency by payment time.
+  await index('invoices_paid_idx').on('invoices').columns(['status', 'currency', 'paid_at']).execute();
+  // trials: subscriptions whose trial ends in a range. (payments, refunds and disputes by creation
+  // time, charges by invoice and a user's subscriptions newest first have their indexes already.)
+  await index('subscriptions_trial_end_idx').on('subscriptions').column('trial_end').execute();
+}
+
+/**
+ * Computes migration 4's invoice columns for the rows already stored, as the invoice repository
+ * writes them: `gstShare` (half up, in integers) and the service period of the lines.
+ */
+async function fillInvoiceAnalytics(db: Executor, dialect: SqlDialect): Promise<void> {
+  const invoice = (column: string) => sql.ref(`invoices.${column}`);
+  const lines = (aggregate: 'min' | 'max', column: 'period_start' | 'period_end') =>
+    db
+      .selectFrom('invoice_lines as l')
+      .select(sql`${sql.raw(aggregate)}(${sql.ref(`l.${column}`)})`.as(column))
+      .where(sql<boolean>`${sql.ref('l.stripe_invoice_id')} = ${invoice('stripe_invoice_id')}`);
+  const startMs = dialect.epochMilliseconds(
+    sql`coalesce(${lines('min', 'period_start')}, ${invoice('period_start')})`,
+  );
+  const endMs = dialect.epochMilliseconds(
+    sql`coalesce(${lines('max', 'period_end')}, ${invoice('period_end')})`,
+  );
+  const [tax, total, paid] = [invoice('tax'), invoice('total'), invoice('amount_paid')];
+  const wide = (value: Expression<unknown>) => dialect.wideInteger(value);
+  const paidUpToTotal = sql`case when ${paid} < ${total} then ${paid} else ${total} end`;
+  const share = dialect.integerDivide(
+    sql`2 * ${wide(tax)} * ${wide(paidUpToTotal)} + ${wide(total)}`,
+    sql`2 * ${wide(total)}`,
+  );
+  const periodMs = sql`${endMs} - ${startMs}`;
+  const day = sql.lit(86_400_000);
+  await db
+    .updateTable('invoices')
+    .set({
+      gst_paid: sql`case when ${total} > 0 and ${tax} > 0 and ${paid} > 0 then ${share} else 0 end`,
+      service_start_ms: startMs,
+      // floor(), also for a period that ends before it starts.
+      service_days: sql`case when ${periodMs} >= 0 then ${dialect.integerDivide(periodMs, day)} else -(${dialect.integerDivide(sql`${day} - 1 - (${periodMs})`, day)}) end`,
+    })
     .execute();
 }

@@ -4,12 +4,13 @@ import {
   type Address,
   type CustomerRecord,
   type CustomerRepository,
+  type CustomerSearchResult,
   UniqueViolationError,
 } from '@billkit/core';
-import type { Selectable } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { parseJson, stringifyJson, toBoolean, toNumber } from '../columns.js';
 import { keysetPage } from '../pages.js';
-import type { CustomersTable } from '../schema.js';
+import type { CustomersTable, Database } from '../schema.js';
 import { type SqlContext, translateError, upsertRow, writeOnce } from '../sql-context.js';
 
 export function customerRepository(context: SqlContext): CustomerRepository {
@@ -108,5 +109,69 @@ export function customerRepository(context: SqlContext): CustomerRepository {
         page,
         (rows) => rows.map(fromRow),
       ),
+    search: ({ query, status, excludeCancellationReason, ...page }) => {
+      const text = (query ?? '').trim();
+      // The status of the user's newest subscription: one step down subscriptions_user_idx.
+      const newestStatus = (eb: ExpressionBuilder<Database & { c: CustomersTable }, 'c'>) => {
+        let subscriptions = eb
+          .selectFrom('subscriptions as s')
+          .select('s.status')
+          .whereRef('s.user_id', '=', 'c.user_id');
+        if (excludeCancellationReason !== undefined) {
+          subscriptions = subscriptions.where((sub) =>
+            sub.or([
+              sub('s.cancellation_reason', 'is', null),
+              sub('s.cancellation_reason', '<>', excludeCancellationReason),
+            ]),
+          );
+        }
+        return subscriptions
+          .orderBy('s.created_at', 'desc')
+          .orderBy('s.stripe_subscription_id', 'desc')
+          .limit(1);
+      };
+      let matching = context.db
+        .selectFrom('customers as c')
+        .selectAll('c')
+        .select((eb) => newestStatus(eb).as('subscription_status'));
+      if (text !== '') {
+        const pattern = `%${escapeLike(text.toLowerCase())}%`;
+        matching = matching.where((eb) =>
+          eb.or([
+            eb('c.user_id', '=', text),
+            eb('c.stripe_customer_id', '=', text),
+            sql<boolean>`lower(${sql.ref('c.email')}) like ${pattern} escape '!'`,
+            sql<boolean>`lower(${sql.ref('c.name')}) like ${pattern} escape '!'`,
+          ]),
+        );
+      }
+      let found = context.db.selectFrom(matching.as('found')).selectAll();
+      if (status === 'none') found = found.where('subscription_status', 'is', null);
+      else if (status !== undefined) found = found.where('subscription_status', '=', status);
+      return keysetPage(
+        dialect,
+        found,
+        {
+          list: 'customerSearch',
+          timeColumn: 'created_at',
+          idColumn: 'stripe_customer_id',
+          order: 'newestFirst',
+        },
+        page,
+        (rows) =>
+          rows.map(
+            (row): CustomerSearchResult => ({
+              ...fromRow(row),
+              subscriptionStatus: (row.subscription_status ??
+                null) as CustomerSearchResult['subscriptionStatus'],
+            }),
+          ),
+      );
+    },
   };
+}
+
+/** LIKE's wildcards taken literally, with `!` as the escape character (the same in every dialect). */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (char) => `!${char}`);
 }

@@ -1,7 +1,7 @@
 // Invoices and their lines. Lines live in their own table with a position, so they come back in
 // the order they were written; an invoice and its lines are replaced together or not at all.
 
-import type { InvoiceLineRecord, InvoiceRecord, InvoiceRepository } from '@billkit/core';
+import { gstShare, type InvoiceLineRecord, type InvoiceRecord, type InvoiceRepository } from '@billkit/core';
 import type { Selectable } from 'kysely';
 import { dateOrNull, dbDateOrNull, toBoolean, toNumber, toNumberOrNull } from '../columns.js';
 import type { Executor } from '../dialects/dialect.js';
@@ -11,33 +11,39 @@ import { atomically, type SqlContext } from '../sql-context.js';
 
 export function invoiceRepository(context: SqlContext): InvoiceRepository {
   const { dialect } = context;
-  const toRow = (record: InvoiceRecord): InvoicesTable => ({
-    stripe_invoice_id: record.stripeInvoiceId,
-    stripe_customer_id: record.stripeCustomerId,
-    user_id: record.userId,
-    stripe_subscription_id: record.stripeSubscriptionId,
-    number: record.number,
-    status: record.status,
-    billing_reason: record.billingReason,
-    currency: record.currency,
-    subtotal: record.subtotal,
-    tax: record.tax,
-    total: record.total,
-    amount_due: record.amountDue,
-    amount_paid: record.amountPaid,
-    amount_remaining: record.amountRemaining,
-    attempt_count: record.attemptCount,
-    next_payment_attempt: dbDateOrNull(dialect, record.nextPaymentAttempt),
-    hosted_invoice_url: record.hostedInvoiceUrl,
-    invoice_pdf: record.invoicePdf,
-    period_start: dialect.toDbDate(record.periodStart),
-    period_end: dialect.toDbDate(record.periodEnd),
-    created_at: dialect.toDbDate(record.createdAt),
-    finalized_at: dbDateOrNull(dialect, record.finalizedAt),
-    paid_at: dbDateOrNull(dialect, record.paidAt),
-    voided_at: dbDateOrNull(dialect, record.voidedAt),
-    watermark: record.watermark,
-  });
+  const toRow = (record: InvoiceRecord): InvoicesTable => {
+    const service = servicePeriod(record);
+    return {
+      stripe_invoice_id: record.stripeInvoiceId,
+      stripe_customer_id: record.stripeCustomerId,
+      user_id: record.userId,
+      stripe_subscription_id: record.stripeSubscriptionId,
+      number: record.number,
+      status: record.status,
+      billing_reason: record.billingReason,
+      currency: record.currency,
+      subtotal: record.subtotal,
+      tax: record.tax,
+      total: record.total,
+      amount_due: record.amountDue,
+      amount_paid: record.amountPaid,
+      amount_remaining: record.amountRemaining,
+      attempt_count: record.attemptCount,
+      next_payment_attempt: dbDateOrNull(dialect, record.nextPaymentAttempt),
+      hosted_invoice_url: record.hostedInvoiceUrl,
+      invoice_pdf: record.invoicePdf,
+      period_start: dialect.toDbDate(record.periodStart),
+      period_end: dialect.toDbDate(record.periodEnd),
+      created_at: dialect.toDbDate(record.createdAt),
+      finalized_at: dbDateOrNull(dialect, record.finalizedAt),
+      paid_at: dbDateOrNull(dialect, record.paidAt),
+      voided_at: dbDateOrNull(dialect, record.voidedAt),
+      gst_paid: gstShare(record.tax, record.total, record.amountPaid),
+      service_start_ms: service.start,
+      service_days: Math.floor((service.end - service.start) / DAY_MS),
+      watermark: record.watermark,
+    };
+  };
   const lineToRow = (invoiceId: string, line: InvoiceLineRecord, position: number): InvoiceLinesTable => ({
     stripe_invoice_id: invoiceId,
     position,
@@ -174,5 +180,17 @@ export function invoiceRepository(context: SqlContext): InvoiceRepository {
         null,
         request,
       ),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** What the invoice's payment is earned over, in epoch ms: its lines' span, or its own period without lines. */
+function servicePeriod(record: InvoiceRecord): { start: number; end: number } {
+  if (record.lines.length === 0)
+    return { start: record.periodStart.getTime(), end: record.periodEnd.getTime() };
+  return {
+    start: Math.min(...record.lines.map((line) => line.periodStart.getTime())),
+    end: Math.max(...record.lines.map((line) => line.periodEnd.getTime())),
   };
 }

@@ -137,9 +137,10 @@ export function notificationOutbox(context: SqlContext): NotificationOutbox {
         available_at: dialect.toDbDate(failure.retryAt),
       }),
     list: (query = {}) => {
-      const { status } = query;
+      const { status, userId } = query;
       let select = context.db.selectFrom('outbox').selectAll();
       if (status !== undefined) select = select.where('status', '=', status);
+      if (userId !== undefined) select = select.where('user_id', '=', userId);
       return keysetPage(
         dialect,
         select,

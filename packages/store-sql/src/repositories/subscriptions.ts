@@ -30,6 +30,7 @@ export function subscriptionRepository(context: SqlContext): SubscriptionReposit
     trial_end: dbDateOrNull(dialect, record.trialEnd),
     paused_collection: record.pausedCollection,
     past_due_since: dbDateOrNull(dialect, record.pastDueSince),
+    grace_extended_until: dbDateOrNull(dialect, record.graceExtendedUntil),
     latest_invoice_id: record.latestInvoiceId,
     downgrade_until: dbDateOrNull(dialect, record.scheduledDowngrade?.until ?? null),
     downgrade_from_plan_id: record.scheduledDowngrade?.fromPlanId ?? null,
@@ -61,6 +62,7 @@ export function subscriptionRepository(context: SqlContext): SubscriptionReposit
     trialEnd: dateOrNull(dialect, row.trial_end),
     pausedCollection: row.paused_collection as SubscriptionRecord['pausedCollection'],
     pastDueSince: dateOrNull(dialect, row.past_due_since),
+    graceExtendedUntil: dateOrNull(dialect, row.grace_extended_until),
     latestInvoiceId: row.latest_invoice_id,
     scheduledDowngrade:
       row.downgrade_until === null
