@@ -1,7 +1,10 @@
 // @billkit/react/testing: what tests and Storybook need to run the portal offline. A Stripe.js
-// stand-in (the real script cannot be fetched), and an in-memory fake of the server's portal
-// routes with msw handlers for it. Never imported by the main entry.
+// stand-in (the real script cannot be fetched), and in-memory fakes of the server's portal and
+// admin routes with msw handlers for them. Never imported by the main entry.
 
+export type { AdminFake, AdminFakeFailure, AdminFakeOptions, AdminFakeRequest } from './admin-fake.js';
+export { createAdminFake } from './admin-fake.js';
+export { adminHandlers } from './admin-handlers.js';
 export type {
   PortalFake,
   PortalFakeFailure,
