@@ -26,6 +26,8 @@ export interface HistoryShape {
 export interface LoadReport {
   /** Rows per table, Billkit's names without the prefix. */
   rows: Record<string, number>;
+  /** What the metrics must answer at `now`, from the generator's own plan (not from Billkit's tables). */
+  expected: { mrr: number; payingCustomers: number; subscribers: number };
   /** Milliseconds per step. */
   steps: Array<{ step: string; ms: number }>;
 }
@@ -88,6 +90,7 @@ export async function loadBillingHistory(
   await step('refunds', insertRefunds(t('refunds')));
   await step('disputes', insertDisputes(t('disputes')));
   await step('mrr_movements', insertMrrMovements(t('mrr_movements')));
+  const expected = await expectedFigures(loader);
   await step('drop plans', 'drop table bench_invoices; drop table bench_subscriptions');
 
   if (indexes.length > 0)
@@ -99,7 +102,19 @@ export async function loadBillingHistory(
     const { rows: counted } = await loader.query<{ n: string }>(`select count(*) as n from ${t(table)}`);
     rows[table] = Number(counted[0]?.n ?? 0);
   }
-  return { rows, steps };
+  return { rows, expected, steps };
+}
+
+/** MRR now is each paying subscription's MRR after its last change; abandoned signups are not subscribers. */
+async function expectedFigures(loader: PgClient): Promise<LoadReport['expected']> {
+  const { rows } = await loader.query<{ mrr: string; paying: string; subscribers: string }>(
+    `select coalesce(sum(mrr_after) filter (where status in ('active', 'past_due')), 0) as mrr,
+            count(*) filter (where status in ('active', 'past_due')) as paying,
+            count(*) filter (where status <> 'incomplete_expired') as subscribers
+       from bench_subscriptions`,
+  );
+  const row = rows[0]!;
+  return { mrr: Number(row.mrr), payingCustomers: Number(row.paying), subscribers: Number(row.subscribers) };
 }
 
 /** The indexes of `tables` that back no constraint (primary keys and unique keys stay). */
@@ -307,7 +322,7 @@ function insertInvoices(table: string): string {
 insert into ${table} (stripe_invoice_id, stripe_customer_id, user_id, stripe_subscription_id, number, status,
                       billing_reason, currency, subtotal, tax, total, amount_due, amount_paid, amount_remaining,
                       attempt_count, next_payment_attempt, hosted_invoice_url, invoice_pdf, period_start, period_end,
-                      created_at, finalized_at, paid_at, voided_at, watermark)
+                      created_at, finalized_at, paid_at, voided_at, gst_paid, service_start_ms, service_days, watermark)
 select id, customer_id, user_id, subscription_id, 'BK-' || j || '-' || lpad(k::text, 4, '0'), status,
        case when k = 0 then 'subscription_create' else 'subscription_cycle' end, 'aud',
        total, tax, total, total,
@@ -320,6 +335,11 @@ select id, customer_id, user_id, subscription_id, 'BK-' || j || '-' || lpad(k::t
        period_start, period_start, period_start, period_start + interval '1 hour' - interval '1 minute',
        paid_at,
        case when status = 'void' then period_start + interval '23 hours' end,
+       -- what the invoice repository writes with each invoice (migration 4): gstShare(tax, total,
+       -- amount paid), which is the tax when paid in full, and the line's service period
+       case when status = 'paid' then tax else 0 end,
+       (extract(epoch from period_start) * 1000)::bigint,
+       floor(extract(epoch from period_end - period_start) / 86400)::bigint,
        1
   from bench_invoices
  order by bench_invoices.period_start`;

@@ -47,7 +47,7 @@ function loadPg(): PgModule {
 const pg = loadPg();
 
 /** A client on the server's default schema, or null (with the reason printed) when there is no server. */
-export async function connectAdmin(): Promise<PgClient | null> {
+export async function connectServer(): Promise<PgClient | null> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
@@ -72,9 +72,9 @@ export interface BenchSchema {
   drop(): Promise<void>;
 }
 
-export async function createSchema(admin: PgClient, label: string): Promise<BenchSchema> {
+export async function createSchema(server: PgClient, label: string): Promise<BenchSchema> {
   const name = `billkit_bench_${label}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`create schema ${name}`);
+  await server.query(`create schema ${name}`);
   const url = new URL(POSTGRES_URL);
   url.searchParams.set('options', `-c search_path=${name}`);
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
@@ -93,7 +93,7 @@ export async function createSchema(admin: PgClient, label: string): Promise<Benc
     drop: async () => {
       await loader.end();
       await pool.end();
-      await admin.query(`drop schema ${name} cascade`);
+      await server.query(`drop schema ${name} cascade`);
     },
   };
 }

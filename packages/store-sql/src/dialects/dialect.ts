@@ -76,11 +76,19 @@ export interface SqlDialect {
    * go through floats (PostgreSQL numeric, MySQL DECIMAL(65); SQLite's integers are 64-bit already).
    */
   wideInteger(value: Expression<unknown>): RawBuilder<number>;
+  /** An integer as a 64-bit integer again: SUM gives numeric (PostgreSQL) or DECIMAL (MySQL). */
+  asBigint(value: Expression<unknown>): RawBuilder<number>;
   /**
    * Integer division of non-negative integers (wide ones too), the fraction dropped (`div`, `DIV`,
    * SQLite's `/`), as a 64-bit integer: the quotient must fit in one.
    */
   integerDivide(numerator: Expression<unknown>, denominator: Expression<unknown>): RawBuilder<number>;
+
+  /**
+   * Runs the analytics' read-only aggregate queries: on PostgreSQL in a transaction with JIT
+   * compilation off, since compiling their long lists of CASE columns costs seconds and saves less.
+   */
+  readAggregates<T>(db: Executor, work: (db: Executor) => Promise<T>): Promise<T>;
 
   /**
    * Writes the row unless the stored one has a newer watermark, in one INSERT with the watermark

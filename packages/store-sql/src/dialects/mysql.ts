@@ -102,7 +102,9 @@ export const mysqlDialect: SqlDialect = {
     sql<number>`(timestampdiff(microsecond, '1970-01-01 00:00:00', ${timestamp}) div 1000)`,
   // BIGINT arithmetic fails on overflow, and `/` rounds to 4 decimals: DECIMAL and DIV are exact.
   wideInteger: (value) => sql<number>`cast(${value} as decimal(65, 0))`,
+  asBigint: (value) => sql<number>`cast(${value} as signed)`,
   integerDivide: (numerator, denominator) => sql<number>`((${numerator}) div (${denominator}))`,
+  readAggregates: (db, work) => work(db),
 
   upsert: async (db, spec) => {
     const result = await db

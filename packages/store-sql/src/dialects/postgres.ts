@@ -86,8 +86,14 @@ export const postgresDialect: SqlDialect = {
   epochMilliseconds: (timestamp) =>
     sql<number>`cast(round(extract(epoch from ${timestamp}) * 1000) as bigint)`,
   wideInteger: (value) => sql<number>`cast(${value} as numeric)`,
+  asBigint: (value) => sql<number>`cast(${value} as bigint)`,
   // div() is exact on numeric; the quotient is back to bigint, so sums over it stay bigint sums.
   integerDivide: (numerator, denominator) => sql<number>`cast(div(${numerator}, ${denominator}) as bigint)`,
+  readAggregates: (db, work) =>
+    db.transaction().execute(async (transaction) => {
+      await sql`set local jit = off`.execute(transaction);
+      return work(transaction);
+    }),
 
   upsert: async (db, spec) => {
     // xmax is 0 on a row this statement inserted; no row comes back when the WHERE kept the stored one.

@@ -115,7 +115,9 @@ export const sqliteDialect: SqlDialect = {
   epochMilliseconds: (timestamp) =>
     sql<number>`(cast(round(julianday(${timestamp}) * 86400000) as integer) - ${sql.lit(UNIX_EPOCH_JULIAN_MS)})`,
   wideInteger: (value) => sql<number>`(${value})`,
+  asBigint: (value) => sql<number>`(${value})`,
   integerDivide: (numerator, denominator) => sql<number>`((${numerator}) / (${denominator}))`,
+  readAggregates: (db, work) => work(db),
 
   upsert: (db, spec, inTransaction) =>
     inTransaction ? upsertSerialized(db, spec) : db.transaction().execute((tx) => upsertSerialized(tx, spec)),

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SubscriptionRecord } from '@billkit/core';
+import { type BillingStore, type InvoiceRecord, memoryStore, type SubscriptionRecord } from '@billkit/core';
 import {
   aCredit,
   aCustomer,
   aDispute,
+  anInvoice,
   anOutboxMessage,
   aPayment,
   aPaymentMethod,
@@ -113,6 +114,51 @@ function subscriptionRow(dialect: SqlDialect, subscription: SubscriptionRecord):
     updated_at: dialect.toDbDate(subscription.updatedAt),
     watermark: subscription.watermark,
     version: subscription.version,
+  };
+}
+
+/** An invoice's row and its lines' rows in database form, as a version 3 store wrote them. */
+function invoiceRows(dialect: SqlDialect, invoice: InvoiceRecord) {
+  const date = (value: Date | null) => (value === null ? null : dialect.toDbDate(value));
+  return {
+    stripe_invoice_id: invoice.stripeInvoiceId,
+    stripe_customer_id: invoice.stripeCustomerId,
+    user_id: invoice.userId,
+    stripe_subscription_id: invoice.stripeSubscriptionId,
+    number: invoice.number,
+    status: invoice.status,
+    billing_reason: invoice.billingReason,
+    currency: invoice.currency,
+    subtotal: invoice.subtotal,
+    tax: invoice.tax,
+    total: invoice.total,
+    amount_due: invoice.amountDue,
+    amount_paid: invoice.amountPaid,
+    amount_remaining: invoice.amountRemaining,
+    attempt_count: invoice.attemptCount,
+    next_payment_attempt: date(invoice.nextPaymentAttempt),
+    hosted_invoice_url: invoice.hostedInvoiceUrl,
+    invoice_pdf: invoice.invoicePdf,
+    period_start: dialect.toDbDate(invoice.periodStart),
+    period_end: dialect.toDbDate(invoice.periodEnd),
+    created_at: dialect.toDbDate(invoice.createdAt),
+    finalized_at: date(invoice.finalizedAt),
+    paid_at: date(invoice.paidAt),
+    voided_at: date(invoice.voidedAt),
+    watermark: invoice.watermark,
+    lines: invoice.lines.map((line, position) => ({
+      stripe_invoice_id: invoice.stripeInvoiceId,
+      position,
+      stripe_line_id: line.stripeLineId,
+      description: line.description,
+      amount: line.amount,
+      quantity: line.quantity,
+      proration: dialect.toDbBoolean(line.proration),
+      tax: line.tax,
+      stripe_price_id: line.stripePriceId,
+      period_start: dialect.toDbDate(line.periodStart),
+      period_end: dialect.toDbDate(line.periodEnd),
+    })),
   };
 }
 
@@ -302,6 +348,91 @@ for (const target of targets) {
         expect(await store.subscriptions.upsert(extended)).toBe('updated');
         expect(await store.subscriptions.findByStripeId(subscription.stripeSubscriptionId)).toEqual(extended);
         expect(await store.analytics.subscriptionStatusCounts()).toEqual({ past_due: 1 });
+      });
+    });
+
+    it('upgrades a database at version 3 with paid invoices, whose GST share and service period it computes for the analytics', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      const reference = memoryStore();
+      await using([store], async () => {
+        const prefix = `${database}_`;
+        expect((await runMigrations(store.db, target.dialect, prefix, MIGRATIONS.slice(0, 3))).ok).toBe(true);
+        const line = (start: string, end: string) => ({
+          ...anInvoice().lines[0]!,
+          periodStart: new Date(start),
+          periodEnd: new Date(end),
+        });
+        const invoices = [
+          // Lines spanning more than the invoice's own period; GST half a cent rounds up.
+          anInvoice({
+            total: 1_005,
+            tax: 91,
+            amountPaid: 1_005,
+            lines: [
+              line('2025-01-10T06:00:00.000Z', '2025-02-10T06:00:00.000Z'),
+              line('2025-01-01T00:00:00.000Z', '2025-01-20T00:00:00.000Z'),
+            ],
+          }),
+          // No lines: its own period; paid more than its total; amounts past 32 bits.
+          anInvoice({
+            total: 6_000_000_000,
+            tax: 545_454_545,
+            amountPaid: 6_000_000_100,
+            periodStart: new Date('2025-01-05T12:00:00.500Z'),
+            periodEnd: new Date('2026-01-05T12:00:00.499Z'),
+            lines: [],
+          }),
+          // A period that ends before it starts (half a day): all earned at once.
+          anInvoice({
+            periodStart: new Date('2025-01-15T12:00:00.000Z'),
+            periodEnd: new Date('2025-01-15T00:00:00.000Z'),
+            lines: [],
+          }),
+        ];
+        const refund = aRefund({ stripeInvoiceId: invoices[0]!.stripeInvoiceId, amount: 300, tax: 27 });
+        // The rows as a version 3 store wrote them: the columns of migration 4 are not there yet.
+        for (const invoice of invoices) {
+          const { lines, ...row } = invoiceRows(target.dialect, invoice);
+          await store.db
+            .insertInto('invoices')
+            .values(row as never)
+            .execute();
+          if (lines.length > 0)
+            await store.db
+              .insertInto('invoice_lines')
+              .values(lines as never)
+              .execute();
+          await reference.invoices.upsert(invoice);
+        }
+        await reference.refunds.upsert(refund);
+
+        expect((await store.migrateWithReport()).ok).toBe(true);
+        await store.refunds.upsert(refund);
+
+        const january = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z') };
+        const instants = ['2025-01-01', '2025-01-16', '2025-02-01', '2025-07-01', '2026-02-01'].map(
+          (day) => new Date(`${day}T00:00:00.000Z`),
+        );
+        for (const analytics of [
+          (s: BillingStore) => s.analytics.sales({ ...january, currency: 'aud' }),
+          (s: BillingStore) => s.analytics.recognition({ currency: 'aud', at: instants }),
+          (s: BillingStore) => s.analytics.customerRevenue({ ...january, currency: 'aud' }),
+        ]) {
+          expect(await analytics(store)).toEqual(await analytics(reference));
+        }
+        expect((await store.analytics.sales({ ...january, currency: 'aud' })).tax).toBe(
+          91 + 545_454_545 + 100,
+        );
+        // Written again by the repository, the invoices give the same figures.
+        for (const invoice of invoices) {
+          expect(await store.invoices.upsert({ ...invoice, watermark: invoice.watermark + 1 })).toBe(
+            'updated',
+          );
+        }
+        expect(await store.analytics.recognition({ currency: 'aud', at: instants })).toEqual(
+          await reference.analytics.recognition({ currency: 'aud', at: instants }),
+        );
       });
     });
 

@@ -232,9 +232,6 @@ for (const target of targets) {
     let store: SqlBillingStore;
 
     beforeAll(async () => {
-      if (target.name !== 'sqlite') {
-        await (target.name === 'postgres' ? postgres : mysql).empty();
-      }
       store = target.store();
       await store.migrate();
       await Promise.all([write(reference, data), write(store, data)]);

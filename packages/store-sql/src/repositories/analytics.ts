@@ -1,7 +1,7 @@
-// The analytics queries of the storage port, each computed in SQL by one aggregate query (one per
-// batch of instants or ranges: every instant or range is a column of conditional sums, so the rows
-// are read once). The definitions are the port's (`analytics.ts` in @billkit/core); the dialect
-// gives what SQL does not say the same way everywhere: epoch milliseconds, wide integers, DIV.
+// The analytics queries of the storage port, each one aggregate query in SQL (per batch of instants
+// or ranges: each instant or range is a few columns of conditional sums, so the rows are read once).
+// The definitions are the port's (`store/analytics.ts` in @billkit/core); the dialect gives what
+// SQL does not say the same way everywhere: epoch milliseconds, exact wide integers, DIV.
 
 import {
   type AnalyticsQueries,
@@ -16,7 +16,7 @@ import {
 } from '@billkit/core';
 import { type Expression, type RawBuilder, sql } from 'kysely';
 import { toNumber } from '../columns.js';
-import type { SqlDialect } from '../dialects/dialect.js';
+import { floorDivide } from '../integer-division.js';
 import type { DbInteger } from '../schema.js';
 import type { SqlContext } from '../sql-context.js';
 
@@ -31,6 +31,30 @@ const PAYING = ['active', 'past_due'];
 type Row = Record<string, unknown>;
 
 export function analyticsQueries(context: SqlContext): AnalyticsQueries {
+  // Each call runs its queries as the dialect reads aggregates (PostgreSQL: one transaction, no JIT).
+  const read = <K extends keyof AnalyticsQueries>(name: K): AnalyticsQueries[K] =>
+    ((query?: unknown) =>
+      context.dialect.readAggregates(context.db, (db) =>
+        (queriesOn({ ...context, db })[name] as (query?: unknown) => Promise<unknown>)(query),
+      )) as AnalyticsQueries[K];
+  return {
+    mrrAt: read('mrrAt'),
+    mrrMovements: read('mrrMovements'),
+    subscriptionStatusCounts: read('subscriptionStatusCounts'),
+    trials: read('trials'),
+    payments: read('payments'),
+    recoveries: read('recoveries'),
+    refunds: read('refunds'),
+    disputes: read('disputes'),
+    sales: read('sales'),
+    recognition: read('recognition'),
+    customerRevenue: read('customerRevenue'),
+    upcoming: read('upcoming'),
+  };
+}
+
+/** The queries, run on `context.db`. */
+function queriesOn(context: SqlContext): AnalyticsQueries {
   const { db, dialect } = context;
   const at = (date: Date) => dialect.toDbDate(date);
   /** `[from, to)` on a column. */
@@ -245,7 +269,7 @@ export function analyticsQueries(context: SqlContext): AnalyticsQueries {
     },
 
     sales: async ({ currency, ...range }) => {
-      const row = await sales(context, currency)
+      const row = await paidInvoices(context, currency)
         .select((eb) => [
           eb.fn.countAll<DbInteger>().as('invoices'),
           eb.fn.sum<DbInteger>('i.amount_paid').as('amount_paid'),
@@ -269,9 +293,9 @@ export function analyticsQueries(context: SqlContext): AnalyticsQueries {
 
     customerRevenue: async ({ currency, limit, userIds, ...range }) => {
       // With `userIds` the answer is those users' rows, all of them unless a limit is given.
-      const count = userIds === undefined || limit !== undefined ? pageLimit(limit) : null;
+      const rowLimit = userIds === undefined || limit !== undefined ? pageLimit(limit) : null;
       if (userIds !== undefined && userIds.length === 0) return [];
-      const revenue = sales(context, currency)
+      const revenue = paidInvoices(context, currency)
         .select([
           'i.user_id as user_id',
           sql<DbInteger>`${sql.ref('i.amount_paid')} - ${sql.ref('i.gst_paid')}`.as('revenue'),
@@ -319,7 +343,7 @@ export function analyticsQueries(context: SqlContext): AnalyticsQueries {
         .having(sql<boolean>`(${total('revenue')} <> 0 or ${total('refunds')} <> 0 or ${total('fees')} <> 0)`)
         .orderBy(sql`${total('revenue')} - ${total('refunds')} - ${total('fees')}`, 'desc')
         .orderBy('x.user_id', 'asc');
-      if (count !== null) select = select.limit(count);
+      if (rowLimit !== null) select = select.limit(rowLimit);
       const rows = await select.execute();
       return rows.map((row) => ({
         userId: row.user_id as string,
@@ -330,23 +354,38 @@ export function analyticsQueries(context: SqlContext): AnalyticsQueries {
     },
 
     upcoming: async ({ currency, ranges }) => {
-      // Each paying or trialing subscription with its MRR now (its newest entry's), read once.
+      // Each paying or trialing subscription, with its MRR now when it pays: the mrr of the entry
+      // no later entry of it follows (a join, so each figure below reads a plain column).
       const subscriptions = db
         .selectFrom('subscriptions as s')
-        .select((eb) => [
+        .leftJoin('mrr_movements as m', (join) =>
+          join
+            .onRef('m.stripe_subscription_id', '=', 's.stripe_subscription_id')
+            .on('s.status', 'in', PAYING)
+            .on(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('mrr_movements as later')
+                    .select('later.id')
+                    .whereRef('later.stripe_subscription_id', '=', 'm.stripe_subscription_id')
+                    .where((eb) =>
+                      eb.or([
+                        eb('later.at', '>', eb.ref('m.at')),
+                        eb.and([eb('later.at', '=', eb.ref('m.at')), eb('later.id', '>', eb.ref('m.id'))]),
+                      ]),
+                    ),
+                ),
+              ),
+            ),
+        )
+        .select([
           's.status',
           's.interval',
           's.cancel_at',
           's.cancel_at_period_end',
           's.current_period_end',
           's.trial_end',
-          sql<DbInteger>`case when ${sql.ref('s.status')} in (${sql.join(PAYING)}) then coalesce(${eb
-            .selectFrom('mrr_movements as m')
-            .select('m.mrr')
-            .whereRef('m.stripe_subscription_id', '=', 's.stripe_subscription_id')
-            .orderBy('m.at', 'desc')
-            .orderBy('m.id', 'desc')
-            .limit(1)}, 0) else 0 end`.as('mrr_now'),
+          sql<DbInteger>`coalesce(${sql.ref('m.mrr')}, 0)`.as('mrr_now'),
         ])
         .where('s.currency', '=', currency)
         .where('s.status', 'in', [...PAYING, 'trialing']);
@@ -404,7 +443,7 @@ export function analyticsQueries(context: SqlContext): AnalyticsQueries {
 }
 
 /** Paid invoices of the currency, for more than nothing (sales, recognition, revenue), as `i`. */
-function sales(context: SqlContext, currency: string) {
+function paidInvoices(context: SqlContext, currency: string) {
   return context.db
     .selectFrom('invoices as i')
     .where('i.status', '=', 'paid')
@@ -433,9 +472,11 @@ async function recognitionAt(
     .select('r.stripe_invoice_id')
     .select(
       instants.map((instant, k) =>
-        sql<DbInteger>`sum(case when ${ref('r.created_at')} < ${dialect.toDbDate(instant)} then ${ref('r.amount')} - ${ref('r.tax')} else 0 end)`.as(
-          `refunded${k}`,
-        ),
+        dialect
+          .asBigint(
+            sql`sum(case when ${ref('r.created_at')} < ${dialect.toDbDate(instant)} then ${ref('r.amount')} - ${ref('r.tax')} else 0 end)`,
+          )
+          .as(`refunded${k}`),
       ),
     )
     .where('r.stripe_invoice_id', 'is not', null)
@@ -466,7 +507,7 @@ async function recognitionAt(
       sumPaidBefore(recognized).as(`recognized${k}`),
     ];
   });
-  const row = await sales(context, currency)
+  const row = await paidInvoices(context, currency)
     .leftJoin(refunds.as('ref'), 'ref.stripe_invoice_id', 'i.stripe_invoice_id')
     .select(figures)
     .where('i.paid_at', '<', last)
@@ -480,19 +521,6 @@ async function recognitionAt(
       deferred: figure(row, `base${k}`) - recognized,
     };
   });
-}
-
-/** floor(value / divisor) for an integer `value` of either sign and a positive `divisor`. */
-function floorDivide(
-  dialect: SqlDialect,
-  value: Expression<unknown>,
-  divisor: number,
-): RawBuilder<DbInteger> {
-  const by = sql.lit(divisor);
-  return sql<DbInteger>`case when ${value} >= 0 then ${dialect.integerDivide(value, by)} else -(${dialect.integerDivide(
-    sql`${by} - 1 - (${value})`,
-    by,
-  )}) end`;
 }
 
 /** An instant as an integer literal of epoch ms (only from a valid Date, so it is safe to inline). */
