@@ -5,9 +5,7 @@ export function toCsv(
   header: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<string | number>>,
 ): string {
-  return (
-    [header, ...rows].map((row) => row.map((cell) => csvField(String(cell))).join(',')).join('\r\n') + '\r\n'
-  );
+  return `${[header, ...rows].map((row) => row.map((cell) => csvField(String(cell))).join(',')).join('\r\n')}\r\n`;
 }
 
 function csvField(value: string): string {

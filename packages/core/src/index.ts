@@ -70,6 +70,19 @@ export {
   type MrrMovementRecord,
   type RecognitionPoint,
 } from './store/analytics.js';
+export {
+  type BudgetAlertRecord,
+  type BudgetRecord,
+  bucketStart,
+  GRANULARITIES,
+  type Granularity,
+  type MeteringRepository,
+  USAGE_DIMENSIONS,
+  type UsageDimension,
+  type UsageEventRecord,
+  type UsageQuery,
+  type UsageRow,
+} from './store/metering.js';
 export type {
   AuditLog,
   BillingStore,

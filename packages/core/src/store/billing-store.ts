@@ -2,6 +2,7 @@
 // SQLite, PostgreSQL and MySQL implement it, and `runStoreConformance` proves each one does so.
 
 import type { AnalyticsQueries, MrrLedger } from './analytics.js';
+import type { MeteringRepository } from './metering.js';
 import type {
   AuditEntry,
   CreditRecord,
@@ -263,6 +264,11 @@ export interface BillingStore extends StoreSession {
   readonly capabilities: StoreCapabilities;
   /** Aggregates for analytics and reports, computed by the store (read-only; outside transactions). */
   readonly analytics: AnalyticsQueries;
+  /**
+   * API usage events, their roll-ups, budgets and budget alerts (for @billkit/metering). Outside
+   * the engine's transactions: `recordBatch` is its own transaction.
+   */
+  readonly metering: MeteringRepository;
   /**
    * Runs `fn` in one transaction: if it throws, none of its writes remain and the error is
    * rethrown. Transactions do not see each other's uncommitted writes. Inside `fn`, read and write

@@ -22,6 +22,7 @@ import {
   type WebhookEventRepository,
 } from './billing-store.js';
 import { memoryAnalytics } from './memory-analytics.js';
+import { memoryMetering } from './memory-metering.js';
 import {
   checkExpiryMonth,
   decodeAuditCursor,
@@ -78,6 +79,7 @@ export function memoryStore(): BillingStore {
       refunds: [...committed.refunds.values()],
       disputes: [...committed.disputes.values()],
     })),
+    metering: memoryMetering(),
     transaction: (fn) =>
       writeQueue.run(async () => {
         const draft = draftOver(committed);

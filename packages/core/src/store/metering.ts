@@ -5,8 +5,10 @@
 // `runStoreConformance`.
 //
 // Conventions: costs are integer micro-units of their currency (1 AUD = 1 000 000), never floats;
-// unit quantities are non-negative safe integers (tokens, requests, characters); times are UTC;
-// buckets start at the UTC minute / hour / day / first of the month.
+// unit quantities are non-negative safe integers (tokens, requests, characters); counts and sums
+// come back as exact JavaScript numbers (never strings or bigints); times are UTC; buckets start at
+// the UTC minute / hour / day / first of the month. Ids and dimension values are compared exactly
+// (case-sensitive) and ordered byte by byte (binary collation), nulls first.
 
 export type Granularity = 'minute' | 'hour' | 'day' | 'month';
 
@@ -26,7 +28,10 @@ export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
 
 /** One metered call. */
 export interface UsageEventRecord {
-  /** Unique; the idempotency key when one was given (a second event with it is not counted). */
+  /**
+   * Unique, case-sensitive; the idempotency key when one was given (a second event with it is not
+   * counted while the first is stored).
+   */
   id: string;
   at: Date;
   provider: string;
@@ -62,7 +67,7 @@ export interface UsageRow {
   /** Of them, failed (`success` false). */
   failures: number;
   costMicros: number;
-  /** Quantities by unit. */
+  /** Quantities by unit: every unit key of the row's events, summed (a zero quantity included). */
   units: Record<string, number>;
 }
 
@@ -71,9 +76,15 @@ export interface UsageQuery {
   to: Date;
   /** The buckets to read: rows whose bucket starts in [from, to). */
   granularity: Granularity;
-  /** The dimensions to keep apart; the others are summed over. [] sums everything per bucket. */
+  /**
+   * The dimensions to keep apart, in the order rows are sorted by; the others are summed over.
+   * [] sums everything per bucket (and currency).
+   */
   groupBy: readonly UsageDimension[];
-  /** Only events with these values (null matches events without one). */
+  /**
+   * Only events with these values, all of them (null matches events without one); a dimension
+   * left out is not filtered. Filtering on a dimension does not group by it.
+   */
   where?: Partial<Record<UsageDimension, string | null>>;
 }
 
@@ -90,11 +101,11 @@ export interface BudgetRecord {
   updatedAt: Date;
 }
 
-/** An alert that was sent: at most one per budget, period and threshold. */
+/** An alert that was sent: at most one per budget, period, threshold and kind. */
 export interface BudgetAlertRecord {
   id: string;
   budgetId: string;
-  /** 'YYYY-MM' */
+  /** The budget's month 'YYYY-MM' for thresholds; the UTC day 'YYYY-MM-DD' for anomalies. */
   period: string;
   /** The percentage crossed, or 0 for a spend-rate anomaly. */
   threshold: number;
@@ -108,20 +119,32 @@ export interface MeteringRepository {
   /**
    * Stores the events whose ids are not stored yet and adds exactly those to the roll-ups of
    * every granularity (count, failures, cost and units per bucket and per combination of all six
-   * dimensions, and the bucket's distinct users), all in one transaction: afterwards each id is
-   * counted once however many times, and by however many concurrent callers, it was recorded.
-   * Returns the ids stored and the ids that were already there.
+   * dimensions and currency, and the bucket's distinct users, overall and per provider), all in
+   * one transaction: afterwards each id is counted once however many times, and by however many
+   * concurrent callers, it was recorded, and no reader ever sees part of a batch.
+   *
+   * `stored` and `duplicates` split the batch, each in the batch's order: an event is a duplicate
+   * when its id is stored already or came earlier in the same batch (the first copy wins; a
+   * duplicate's payload is ignored even when it differs), so `[a, b, a]` with `a` new gives
+   * `{ stored: [a, b], duplicates: [a] }`. An id is forgotten when its event is pruned
+   * (`pruneEvents`): recorded again after that, it counts again.
    */
   recordBatch(events: readonly UsageEventRecord[]): Promise<{ stored: string[]; duplicates: string[] }>;
 
   /**
-   * Roll-up rows for the query, summed over the dimensions not grouped, ordered by bucket then the
-   * grouped dimensions (nulls first), one row per bucket, combination and currency. Never reads
-   * raw events.
+   * Roll-up rows for the query, summed over the dimensions not grouped, one row per bucket,
+   * combination of the grouped dimensions' values and currency (never one with no events).
+   * Ordered by bucket, then the grouped dimensions in the order `groupBy` lists them (null first,
+   * then byte order), then currency. A row has a key for each grouped dimension and none for the
+   * others. Never reads raw events: pruning events changes no answer.
    */
   usage(query: UsageQuery): Promise<UsageRow[]>;
 
-  /** Distinct users with events in each bucket of [from, to) (optionally one provider's), by bucket. */
+  /**
+   * Distinct users (non-null `userId`) with events in each bucket that starts in [from, to),
+   * optionally only events of one provider; a user counts once per bucket whatever the providers.
+   * Oldest bucket first; buckets without a user are left out. Read from the roll-ups' user sets.
+   */
   distinctUsers(query: {
     from: Date;
     to: Date;
@@ -129,21 +152,34 @@ export interface MeteringRepository {
     provider?: string;
   }): Promise<Array<{ bucket: Date; users: number }>>;
 
-  /** Raw events in [from, to), oldest first (at, then id), a page at a time (for exports and audits). */
+  /**
+   * Raw events with `at` in [from, to), oldest first (at, then id), a page at a time (for exports
+   * and audits). `limit` as `pageLimit` takes it (default 100; not a whole number ≥ 1:
+   * `InvalidInputError`). The cursor is `encodeCursor(['usageEvents', at ms, id])` of the page's
+   * last event and the next page starts strictly after that key (`decodeKeyCursor('usageEvents',
+   * after)`, which refuses another list's cursor with `InvalidInputError`); `nextCursor` is null
+   * when no event follows the page.
+   */
   events(query: { from: Date; to: Date; limit?: number; after?: string | null }): Promise<{
     items: UsageEventRecord[];
     nextCursor: string | null;
   }>;
 
-  /** Deletes raw events before `before` (roll-ups are kept); how many were deleted. */
+  /** Deletes raw events with `at` strictly before `before` (roll-ups are kept); how many were deleted. */
   pruneEvents(before: Date): Promise<number>;
-  /** Deletes roll-ups of one granularity whose bucket starts before `before`; how many rows. */
+  /**
+   * Deletes roll-ups of one granularity whose bucket starts strictly before `before` (a bucket
+   * that `before` falls inside goes too), with those buckets' user sets; the other granularities
+   * are untouched. Returns how many roll-up rows went: one per bucket, combination of all six
+   * dimensions and currency (the user sets are not counted).
+   */
   pruneRollups(granularity: Granularity, before: Date): Promise<number>;
 
   budgets: {
+    /** Every budget, oldest first (createdAt, then id). */
     list(): Promise<BudgetRecord[]>;
     get(id: string): Promise<BudgetRecord | null>;
-    /** Inserts or replaces by id. */
+    /** Inserts, or replaces every field of the budget with the same id. */
     put(budget: BudgetRecord): Promise<void>;
     /** true when it was there. Its alerts are kept. */
     delete(id: string): Promise<boolean>;
@@ -153,9 +189,13 @@ export interface MeteringRepository {
     /**
      * Records an alert unless one with the same budget, period, threshold and kind is stored:
      * true for exactly one of any number of concurrent callers, false (nothing written) after.
+     * The budget need not be stored (a deleted budget's alerts stay). Alert ids are unique.
      */
     claim(alert: BudgetAlertRecord): Promise<boolean>;
-    /** Newest first (at, then id), optionally one budget's or one period's. */
+    /**
+     * Newest first (at, then id, both descending), optionally one budget's and / or one period's;
+     * at most `limit` (a whole number ≥ 1, as `pageLimit` takes it), all of them when none is given.
+     */
     list(query?: { budgetId?: string; period?: string; limit?: number }): Promise<BudgetAlertRecord[]>;
   };
 }

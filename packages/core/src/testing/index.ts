@@ -15,4 +15,5 @@ export {
   aSubscription,
   aWebhookEvent,
 } from './builders.js';
+export { aBudget, aBudgetAlert, aUsageEvent } from './metering-conformance.js';
 export { runStoreConformance, type StoreConformanceOptions } from './store-conformance.js';

@@ -39,6 +39,7 @@ import {
   aSubscription,
   aWebhookEvent,
 } from './builders.js';
+import { describeMeteringConformance } from './metering-conformance.js';
 
 export interface StoreConformanceOptions {
   /**
@@ -115,6 +116,12 @@ function registerSuite(getStore: GetStore): void {
     expect(await store.outbox.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.mrr.list()).toEqual({ items: [], nextCursor: null });
     expect(await store.customers.search({})).toEqual({ items: [], nextCursor: null });
+    const always = { from: new Date('2000-01-01T00:00:00.000Z'), to: new Date('2100-01-01T00:00:00.000Z') };
+    expect(await store.metering.events(always)).toEqual({ items: [], nextCursor: null });
+    expect(await store.metering.usage({ ...always, granularity: 'month', groupBy: [] })).toEqual([]);
+    expect(await store.metering.distinctUsers({ ...always, granularity: 'month' })).toEqual([]);
+    expect(await store.metering.budgets.list()).toEqual([]);
+    expect(await store.metering.alerts.list()).toEqual([]);
   });
 
   describeCustomers(getStore);
@@ -134,6 +141,7 @@ function registerSuite(getStore: GetStore): void {
   describeConcurrency(getStore);
   describeOutboxConcurrency(getStore);
   describeAnalyticsConformance(getStore);
+  describeMeteringConformance(getStore);
 }
 
 // ---------------------------------------------------------------------------------------------
