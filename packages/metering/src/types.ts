@@ -11,6 +11,7 @@ import type {
   BudgetRecord,
   Clock,
   Granularity,
+  Logger,
   Notifier,
   UsageDimension,
 } from '@billkit/core';
@@ -107,6 +108,11 @@ export interface QuotaOptions {
   planOf?: (customerId: string) => Promise<string | null> | string | null;
   /** Default 60 000. */
   planCacheMs?: number;
+  /**
+   * A warm counter is re-read from the roll-ups (in the background) when older than this, so usage
+   * recorded by other processes shows up. Default 60 000.
+   */
+  refreshMs?: number;
 }
 
 /** `metering.check`'s answer. */
@@ -168,11 +174,14 @@ export interface ProviderRoute {
 /** `providers: { 'address-validation': { AU: { provider: 'geoscape' }, US: ..., default: ... } }` */
 export type ProviderRoutes = Record<string, Record<string, ProviderRoute>>;
 
+/** What costs can be grouped and filtered by; `customerId` is the host's user id (the store's `userId`). */
+export type CostDimension = Exclude<UsageDimension, 'userId'> | 'customerId';
+
 export interface CostQuery {
   from: Date;
   to: Date;
-  groupBy?: readonly UsageDimension[];
-  where?: Partial<Record<UsageDimension, string | null>>;
+  groupBy?: readonly CostDimension[];
+  where?: Partial<Record<CostDimension, string | null>>;
   /** Convert every cost into this currency with the FX table; default: each row in its own. */
   currency?: string;
 }
@@ -232,6 +241,10 @@ export interface MeteringOptions {
     intervalMs?: number;
     /** Accepted events waiting beyond this make `record` wait (back-pressure); default 10 000. */
     maxBuffered?: number;
+    /** First retry delay after a failed write, doubling up to 30 s; default 250 ms. */
+    retryMs?: number;
+    /** Writes `close()` tries before it rejects with MeteringWriteError; default 5. */
+    closeAttempts?: number;
   };
   quotas?: QuotaOptions;
   providers?: ProviderRoutes;
@@ -241,6 +254,8 @@ export interface MeteringOptions {
     /** Minute roll-ups kept this many days; default 7. Hour, day and month roll-ups are kept. */
     minuteDays?: number;
   };
+  /** Where background failures go (a write retried, an alert not delivered); default silent. */
+  logger?: Logger;
   /** Spend-rate anomaly: the last hour above `factor` × the hourly average of the previous 7 days (and above `minMicros`). Default { factor: 3, minMicros: 1_000_000 }; false turns it off. */
   anomaly?: { factor?: number; minMicros?: number } | false;
 }
@@ -266,6 +281,13 @@ export interface Metering {
   check(customerId: string, feature: string): Promise<QuotaStatus>;
   costs(query: CostQuery): Promise<CostRow[]>;
   timeseries(query: TimeseriesQuery): Promise<TimeseriesRow[]>;
+  /** Distinct customers with usage per bucket (optionally of one provider), from the roll-ups; buckets without any are left out. */
+  uniqueCustomers(query: {
+    from: Date;
+    to: Date;
+    granularity: Granularity;
+    provider?: string;
+  }): Promise<Array<{ bucket: Date; customers: number }>>;
   /** Cost rows as CSV (RFC 4180, decimal amounts in major units). */
   costsCsv(query: CostQuery): Promise<string>;
   /** API cost per customer in minor units of `currency` (the admin's `apiCosts` source). */
@@ -308,6 +330,8 @@ export interface Metering {
     ): Promise<{ provider: string; result: R }>;
   };
   priceBook: PriceBook;
+  /** Applies the retention now (also done at most hourly after a flush); how many rows went. */
+  prune(): Promise<{ events: number; minuteRollups: number }>;
   stats(): MeteringStats;
 }
 

@@ -1,10 +1,12 @@
 // createBillingServer: Billkit's HTTP surface as one fetch handler, `Request → Response`. It knows
 // no framework: the Express and Next.js adapters only translate. Order of checks for a request:
-// route (404/405) → CSRF (415/403) → user (401/403) → body (413/400) → the engine.
+// route (404/405) → CSRF (415/403) → user (401/403) → body (413/400) → the engine. The usage
+// ingestion route is server to server: route → server key (401) → body (415/413/400) → metering.
 
 import { type Billing, InvalidInputError, type Logger, silentLogger } from '@billkit/core';
 import { z } from 'zod';
 import { type Authenticate, type AuthenticatedUser, authenticateRequest } from './authentication.js';
+import { DEFAULT_ADMIN_PREFIX } from './contract/index.js';
 import { type CsrfOptions, csrfGuard } from './http/csrf.js';
 import { errorResponse, HttpError, notFound } from './http/errors.js';
 import { parseJson, parseWith, readBody } from './http/request-body.js';
@@ -12,6 +14,7 @@ import { type BillingServerModule, pathUnderPrefix } from './modules/server-modu
 import type { PortalHandler, PortalRequest } from './portal/portal-context.js';
 import { PORTAL_PARAM_PATTERNS, portalRouteTable } from './portal/portal-routes.js';
 import { createRouter } from './routing/router.js';
+import type { UsageModule } from './usage/usage-module.js';
 import { type StripeWebhookOptions, stripeWebhookRoute } from './webhook-route.js';
 
 export interface BillingServerOptions {
@@ -28,6 +31,12 @@ export interface BillingServerOptions {
   admin?: BillingServerModule;
   /** Metering routes, under `basePath + metering.prefix`; the module decides who may call them. */
   metering?: BillingServerModule;
+  /**
+   * API usage (`@billkit/metering`): the dashboard under `basePath + admin prefix + '/usage'`
+   * (admins only, with or without `admin`), ingestion at `basePath + usage.prefix + '/events'`.
+   * @example usageModule(createMetering({ store, priceBook }), { serverKey: process.env.BILLKIT_USAGE_KEY! })
+   */
+  usage?: UsageModule;
   /**
    * Where the handler is mounted; requests outside it answer 404.
    * @default '/api/billing'
@@ -70,6 +79,12 @@ const moduleSchema = z.object({
   handle: z.custom<BillingServerModule['handle']>((v) => typeof v === 'function', 'a function'),
 });
 
+const usageSchema = z.object({
+  prefix: moduleSchema.shape.prefix,
+  handleIngestion: z.custom<UsageModule['handleIngestion']>((v) => typeof v === 'function', 'a function'),
+  handleAdmin: z.custom<UsageModule['handleAdmin']>((v) => typeof v === 'function', 'a function'),
+});
+
 const optionsSchema = z
   .object({
     billing: z.custom<Billing>(
@@ -84,11 +99,18 @@ const optionsSchema = z
     maxBodyBytes: z.number().int().positive().default(1_048_576),
     admin: moduleSchema.optional(),
     metering: moduleSchema.optional(),
+    usage: usageSchema.optional(),
   })
   .refine((o) => !o.admin || !o.metering || o.admin.prefix !== o.metering.prefix, {
     message: 'admin and metering need different prefixes',
     path: ['metering', 'prefix'],
-  });
+  })
+  .refine(
+    (o) =>
+      !o.usage ||
+      (o.usage.prefix !== (o.admin?.prefix ?? DEFAULT_ADMIN_PREFIX) && o.usage.prefix !== o.metering?.prefix),
+    { message: 'usage needs a prefix of its own (not the admin or metering one)', path: ['usage', 'prefix'] },
+  );
 
 /** Creates Billkit's HTTP surface: the customer portal, the Stripe webhook route, admin and metering modules. */
 export function createBillingServer(options: BillingServerOptions): BillingServer {
@@ -98,13 +120,21 @@ export function createBillingServer(options: BillingServerOptions): BillingServe
   const guard = csrfGuard(options.csrf);
   const router = createRouter(portalRouteTable({ billing, basePath }), PORTAL_PARAM_PATTERNS);
   const stripeWebhooks = stripeWebhookRoute(billing, options.webhooks, logger, maxBodyBytes);
+  const usage = options.usage;
+  const admin = withUsageDashboard(options.admin, usage);
   const modules = [
-    ...(options.admin ? [{ kind: 'admin' as const, module: options.admin }] : []),
+    ...(admin ? [{ kind: 'admin' as const, module: admin }] : []),
     ...(options.metering ? [{ kind: 'metering' as const, module: options.metering }] : []),
   ];
 
   async function route(request: Request, url: URL, path: string): Promise<Response> {
     if (path === STRIPE_WEBHOOK_PATH) return stripeWebhooks(request);
+    const ingestionPath = usage ? pathUnderPrefix(path, usage.prefix) : null;
+    if (usage && ingestionPath !== null) {
+      const response = await usage.handleIngestion(request, { path: ingestionPath });
+      if (!response) throw notFound();
+      return response;
+    }
     for (const { kind, module } of modules) {
       const rest = pathUnderPrefix(path, module.prefix);
       if (rest !== null) return serveModule(kind, module, request, url, rest);
@@ -177,6 +207,25 @@ export function createBillingServer(options: BillingServerOptions): BillingServe
   }
 
   return { handler };
+}
+
+/**
+ * The admin module with the usage dashboard in front of it, under the admin prefix: a path the
+ * usage routes do not know goes on to the admin module (404 without one).
+ */
+function withUsageDashboard(
+  admin: BillingServerModule | undefined,
+  usage: UsageModule | undefined,
+): BillingServerModule | undefined {
+  if (!usage) return admin;
+  return {
+    prefix: admin?.prefix ?? DEFAULT_ADMIN_PREFIX,
+    async handle(request, context) {
+      const answer = await usage.handleAdmin(request, context);
+      if (answer) return answer;
+      return admin ? admin.handle(request, context) : null;
+    },
+  };
 }
 
 function portalRequest(

@@ -10,4 +10,6 @@ export { createBillingServer } from './create-billing-server.js';
 export type { CsrfOptions } from './http/csrf.js';
 export { STATUS_BY_BILLING_CODE } from './http/errors.js';
 export type { BillingServerModule, ModuleContext } from './modules/server-module.js';
+export type { UsageModule, UsageModuleOptions } from './usage/usage-module.js';
+export { usageModule } from './usage/usage-module.js';
 export type { StripeWebhookOptions } from './webhook-route.js';

@@ -5,10 +5,9 @@
 import type { Admin } from '@billkit/admin';
 import { DEFAULT_ADMIN_PREFIX } from '../contract/index.js';
 import { HttpError } from '../http/errors.js';
-import { parseJson, parseWith } from '../http/request-body.js';
 import type { BillingServerModule, ModuleContext } from '../modules/server-module.js';
 import { createRouter, DEFAULT_PARAM_PATTERN } from '../routing/router.js';
-import type { AdminHandler, AdminRequest } from './admin-request.js';
+import { type AdminHandler, adminRequest } from './admin-request.js';
 import { customerRoutes } from './customer-routes.js';
 import { moneyRoutes } from './money-routes.js';
 import { reportRoutes } from './report-routes.js';
@@ -52,24 +51,4 @@ export function adminModule(admin: Admin, options: AdminModuleOptions = {}): Bil
   }
 
   return { prefix: options.prefix ?? DEFAULT_ADMIN_PREFIX, handle };
-}
-
-async function adminRequest(
-  request: Request,
-  context: ModuleContext,
-  params: Record<string, string>,
-): Promise<AdminRequest> {
-  const user = context.user;
-  // The server only calls the admin module for an admin; mounted anywhere else it still refuses.
-  if (!user) throw new HttpError(401, 'unauthenticated', 'Sign in to manage billing.');
-  if (!user.isAdmin) throw new HttpError(403, 'forbidden', 'Only administrators may do this.');
-  const body = request.method === 'GET' ? {} : parseJson(new Uint8Array(await request.arrayBuffer()));
-  const searchParams = new URL(request.url).searchParams;
-  const query = Object.fromEntries([...searchParams].filter(([, value]) => value !== ''));
-  return {
-    actor: user.userId,
-    params,
-    body: (schema) => parseWith(schema, body),
-    query: (schema) => parseWith(schema, query),
-  };
 }

@@ -3,6 +3,9 @@
 // the field, before the admin is called).
 
 import type { z } from 'zod';
+import { HttpError } from '../http/errors.js';
+import { parseJson, parseWith } from '../http/request-body.js';
+import type { ModuleContext } from '../modules/server-module.js';
 import type { RouteDefinition } from '../routing/router.js';
 
 export interface AdminRequest {
@@ -18,3 +21,24 @@ export interface AdminRequest {
 
 export type AdminHandler = (request: AdminRequest) => Promise<Response>;
 export type AdminRoute = RouteDefinition<AdminHandler>;
+
+/** The AdminRequest of a request the server let through to an admin module (the usage routes too). */
+export async function adminRequest(
+  request: Request,
+  context: ModuleContext,
+  params: Record<string, string>,
+): Promise<AdminRequest> {
+  const user = context.user;
+  // The server only calls the admin module for an admin; mounted anywhere else it still refuses.
+  if (!user) throw new HttpError(401, 'unauthenticated', 'Sign in to manage billing.');
+  if (!user.isAdmin) throw new HttpError(403, 'forbidden', 'Only administrators may do this.');
+  const body = request.method === 'GET' ? {} : parseJson(new Uint8Array(await request.arrayBuffer()));
+  const searchParams = new URL(request.url).searchParams;
+  const query = Object.fromEntries([...searchParams].filter(([, value]) => value !== ''));
+  return {
+    actor: user.userId,
+    params,
+    body: (schema) => parseWith(schema, body),
+    query: (schema) => parseWith(schema, query),
+  };
+}

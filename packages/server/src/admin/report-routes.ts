@@ -11,7 +11,7 @@ import {
   adminProfitabilityQuerySchema,
   adminRangeQuerySchema,
 } from '../contract/index.js';
-import { json } from '../http/responses.js';
+import { csvAttachment, json } from '../http/responses.js';
 import type { AdminRoute } from './admin-request.js';
 
 export function reportRoutes(admin: Admin): AdminRoute[] {
@@ -61,18 +61,6 @@ export function reportRoutes(admin: Admin): AdminRoute[] {
       value: async ({ query }) => json(await admin.audit.list(query(adminAuditQuerySchema))),
     },
   ];
-}
-
-/** A CSV download: the browser saves it as `filename` instead of showing it. */
-function csvAttachment(csv: string, filename: string): Response {
-  return new Response(csv, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${filename}"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
 }
 
 /** The date part of a contract date ('2026-03-01' of '2026-03-01T00:00:00Z'), safe in a file name. */

@@ -73,6 +73,13 @@ export const errorBodySchema = z.object({
     declineCode: z.string().nullable().optional(),
     /** 3D Secure needed: confirm this with Stripe.js, then retry. */
     clientSecret: z.string().optional(),
+    /**
+     * Every problem when there can be several: a usage batch lists each bad field of each event,
+     * `index` being the event's place in `events` and `path` the field inside it ('units.input_tokens').
+     */
+    issues: z
+      .array(z.object({ index: z.number().int().optional(), path: z.string(), message: z.string() }))
+      .optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
@@ -113,6 +120,9 @@ export const errorCodes = [
   // the server
   'internal_error',
   'raw_body_required',
+  // the usage routes
+  'budget_not_found',
+  'budget_exists',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -476,6 +486,10 @@ export type {
   AdminSubscriptionResponse,
   Wire,
 } from './admin.js';
+
+// ---------------------------------------------------------------------------------------------
+// Usage routes (`usageModule`): their own file
+
 export {
   ADMIN_ROUTES,
   adminAuditQuerySchema,
@@ -496,3 +510,79 @@ export {
   adminRefundRequestSchema,
   DEFAULT_ADMIN_PREFIX,
 } from './admin.js';
+export type {
+  UsageAlertJson,
+  UsageAlertsQuery,
+  UsageAlertsResponse,
+  UsageBudgetDeletedResponse,
+  UsageBudgetJson,
+  UsageBudgetResponse,
+  UsageBudgetStatusJson,
+  UsageBudgetsResponse,
+  UsageCostRowJson,
+  UsageCostsQuery,
+  UsageCostsResponse,
+  UsageCreateBudgetRequest,
+  UsageCustomerJson,
+  UsageCustomersQuery,
+  UsageCustomersResponse,
+  UsageDimensionJson,
+  UsageEventJson,
+  UsageEventsRequest,
+  UsageEventsResponse,
+  UsageForecastJson,
+  UsageGranularityJson,
+  UsagePriceBookQuery,
+  UsagePriceBookResponse,
+  UsagePriceEntryJson,
+  UsageProviderTotalJson,
+  UsagePutBudgetRequest,
+  UsageQuotaJson,
+  UsageSeriesJson,
+  UsageSummaryQuery,
+  UsageSummaryResponse,
+  UsageTimeseriesQuery,
+  UsageTimeseriesResponse,
+} from './usage.js';
+export {
+  DEFAULT_USAGE_PREFIX,
+  MAX_USAGE_BUCKETS,
+  MAX_USAGE_EVENTS_PER_BATCH,
+  USAGE_BUDGET_ID_PATTERN,
+  USAGE_EVENTS_PATH,
+  USAGE_ROUTES,
+  usageAlertSchema,
+  usageAlertsQuerySchema,
+  usageAlertsResponseSchema,
+  usageBudgetDeletedResponseSchema,
+  usageBudgetIdSchema,
+  usageBudgetResponseSchema,
+  usageBudgetSchema,
+  usageBudgetStatusSchema,
+  usageBudgetsResponseSchema,
+  usageCostRowSchema,
+  usageCostsQuerySchema,
+  usageCostsResponseSchema,
+  usageCreateBudgetRequestSchema,
+  usageCurrencySchema,
+  usageCustomerSchema,
+  usageCustomersQuerySchema,
+  usageCustomersResponseSchema,
+  usageDimensionSchema,
+  usageEventSchema,
+  usageEventsRequestSchema,
+  usageEventsResponseSchema,
+  usageForecastSchema,
+  usageGranularitySchema,
+  usagePriceBookQuerySchema,
+  usagePriceBookResponseSchema,
+  usagePriceEntrySchema,
+  usageProviderTotalSchema,
+  usagePutBudgetRequestSchema,
+  usageQuotaSchema,
+  usageSeriesSchema,
+  usageSummaryQuerySchema,
+  usageSummaryResponseSchema,
+  usageTimeseriesQuerySchema,
+  usageTimeseriesResponseSchema,
+} from './usage.js';

@@ -35,7 +35,8 @@ export function csrfGuard(options: CsrfOptions = {}): CsrfGuard {
   };
 }
 
-function requireJsonContentType(request: Request): void {
+/** 415 unless the request's body is declared JSON. */
+export function requireJsonContentType(request: Request): void {
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     throw new HttpError(

@@ -13,18 +13,26 @@ import {
 import type { ErrorBody } from '../contract/index.js';
 import { errorJson } from './responses.js';
 
+type ErrorIssue = NonNullable<ErrorBody['error']['issues']>[number];
+
 /** A refusal by the server itself (no route, no user, a bad body, ...), with its status and code. */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly param: string | undefined;
   readonly headers: Record<string, string>;
+  /** Every problem, when the client should see them all (a usage batch's bad events). */
+  readonly issues: ErrorIssue[] | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { param?: string | undefined; headers?: Record<string, string> } = {},
+    options: {
+      param?: string | undefined;
+      headers?: Record<string, string>;
+      issues?: ErrorIssue[] | undefined;
+    } = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -32,6 +40,7 @@ export class HttpError extends Error {
     this.code = code;
     this.param = options.param;
     this.headers = options.headers ?? {};
+    this.issues = options.issues;
   }
 }
 
@@ -83,7 +92,12 @@ export function errorResponse(error: unknown, context: FailureContext): Response
   if (error instanceof HttpError) {
     return errorJson(
       error.status,
-      { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) },
+      {
+        code: error.code,
+        message: error.message,
+        ...(error.param ? { param: error.param } : {}),
+        ...(error.issues ? { issues: error.issues } : {}),
+      },
       error.headers,
     );
   }

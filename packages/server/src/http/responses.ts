@@ -32,3 +32,15 @@ export function withHeaders(response: Response, headers: Record<string, string>)
     headers: merged,
   });
 }
+
+/** A CSV download: the browser saves it as `filename` instead of showing it. */
+export function csvAttachment(csv: string, filename: string): Response {
+  return new Response(csv, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
