@@ -1,6 +1,7 @@
 // @billkit/react/admin: the operator's dashboard over the admin routes of @billkit/server (mounted
-// under `<basePath>/admin`). This file is the public API and nothing else; the portal's entry never
-// imports it. Styles: the same `@billkit/react/styles.css`.
+// under `<basePath>/admin`), API usage and budgets included (`usageModule`, under the same prefix).
+// This file is the public API and nothing else; the portal's entry never imports it. Styles: the
+// same `@billkit/react/styles.css`.
 
 export type { RevenueChartsProps } from './charts/revenue-charts.js';
 export { RevenueCharts } from './charts/revenue-charts.js';
@@ -40,4 +41,28 @@ export { AdminProvider } from './provider/admin-provider.js';
 export type { ReportsPanelProps } from './reports/reports-panel.js';
 export { ReportsPanel } from './reports/reports-panel.js';
 export { useForecast, useGstReport, useProfitability, useRevenueRecognition } from './reports/use-reports.js';
+export type { ApiUsageDashboardProps } from './usage/api-usage-dashboard.js';
+export { ApiUsageDashboard } from './usage/api-usage-dashboard.js';
+export type { BudgetAlertsProps } from './usage/budget-alerts.js';
+export { BudgetAlerts } from './usage/budget-alerts.js';
+export type { BudgetsEditorProps } from './usage/budgets-editor.js';
+export { BudgetsEditor } from './usage/budgets-editor.js';
+export type { UsageCostChartProps } from './usage/usage-cost-chart.js';
+export { UsageCostChart } from './usage/usage-cost-chart.js';
+export type { UsageCustomersTableProps } from './usage/usage-customers-table.js';
+export { UsageCustomersTable } from './usage/usage-customers-table.js';
+export type { UsageKpiCardsProps } from './usage/usage-kpi-cards.js';
+export { UsageKpiCards } from './usage/usage-kpi-cards.js';
+export type { UsageRangeMonths } from './usage/usage-range.js';
+export type { UseBudgetAlertsResult } from './usage/use-budget-alerts.js';
+export { useBudgetAlerts } from './usage/use-budget-alerts.js';
+export type { BudgetActions, UseBudgetsResult } from './usage/use-budgets.js';
+export { useBudgets } from './usage/use-budgets.js';
+export type {
+  UseUsageCustomersOptions,
+  UseUsageCustomersResult,
+  UseUsageSummaryResult,
+  UseUsageTimeseriesResult,
+} from './usage/use-usage.js';
+export { useUsageCustomers, useUsageSummary, useUsageTimeseries } from './usage/use-usage.js';
 export type * from './wire.js';

@@ -32,6 +32,27 @@ import type {
   AdminRefundResponse,
   AdminResendReceiptResponse,
   AdminSubscriptionResponse,
+  UsageAlertJson,
+  UsageAlertsQuery,
+  UsageAlertsResponse,
+  UsageBudgetDeletedResponse,
+  UsageBudgetJson,
+  UsageBudgetResponse,
+  UsageBudgetStatusJson,
+  UsageBudgetsResponse,
+  UsageCreateBudgetRequest,
+  UsageCustomerJson,
+  UsageCustomersQuery,
+  UsageCustomersResponse,
+  UsageForecastJson,
+  UsageGranularityJson,
+  UsageProviderTotalJson,
+  UsagePutBudgetRequest,
+  UsageQuotaJson,
+  UsageSeriesJson,
+  UsageSummaryResponse,
+  UsageTimeseriesQuery,
+  UsageTimeseriesResponse,
 } from '@billkit/server/contract';
 
 export type {
@@ -120,4 +141,54 @@ export type DateRangeQuery = Pick<AdminRangeQuery, 'from' | 'to' | 'currency'>;
 export interface GstReportQuery extends DateRangeQuery {
   /** @default 'quarter' */
   period?: NonNullable<AdminGstQuery['period']>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API usage (`usageModule`, under the same admin prefix: `<basePath>/admin/usage/...`). Costs are
+// integer micro-units of their currency (1_530_000 is 1.53); budget caps go in as decimal strings.
+
+export type {
+  UsageAlertsResponse,
+  UsageBudgetDeletedResponse,
+  UsageBudgetResponse,
+  UsageBudgetsResponse,
+  UsageCustomerJson,
+  UsageForecastJson,
+  UsageGranularityJson,
+  UsageProviderTotalJson,
+  UsageQuotaJson,
+  UsageSeriesJson,
+};
+export type UsageSummaryJson = UsageSummaryResponse;
+export type UsageTimeseriesJson = UsageTimeseriesResponse;
+export type UsageCustomersPageJson = UsageCustomersResponse & PageJson<UsageCustomerJson>;
+export type BudgetJson = UsageBudgetJson;
+/** A budget with this month's spend, percent, month-end forecast and alerts. */
+export type BudgetStatusJson = UsageBudgetStatusJson;
+export type BudgetAlertJson = UsageAlertJson;
+/** `POST /usage/budgets`: a new budget; `id` defaults to 'overall' or 'provider:<provider>'. */
+export type CreateBudgetRequest = UsageCreateBudgetRequest;
+/** `PUT /usage/budgets/:id`: the budget with that id, created or replaced. */
+export type UpdateBudgetRequest = UsagePutBudgetRequest;
+
+/** `GET /usage/timeseries`: one series per provider (or another dimension), a bucket a day by default. */
+export interface UsageTimeseriesRequest extends DateRangeQuery {
+  /** @default 'day' */
+  granularity?: UsageGranularityJson;
+  groupBy?: UsageTimeseriesQuery['groupBy'];
+  provider?: string;
+}
+
+/** `GET /usage/customers`: the costliest customers first, a page at a time. */
+export interface UsageCustomersRequest extends DateRangeQuery {
+  provider?: UsageCustomersQuery['provider'];
+  cursor?: string | null;
+  /** Rows per page, 1 to 100. */
+  limit?: number;
+}
+
+/** `GET /usage/alerts`: the alerts sent, newest first. */
+export interface BudgetAlertsRequest extends Pick<UsageAlertsQuery, 'budgetId' | 'period'> {
+  /** 1 to 100. @default 50 */
+  limit?: number;
 }

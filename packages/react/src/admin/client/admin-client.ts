@@ -15,6 +15,8 @@ import type {
   AdminResendReceiptResponse,
   AuditListQuery,
   AuditPageJson,
+  BudgetAlertsRequest,
+  CreateBudgetRequest,
   CreditRecordJson,
   CustomerDetailJson,
   CustomerSearchQuery,
@@ -32,8 +34,19 @@ import type {
   RecognitionReportJson,
   RefundRecordJson,
   SubscriptionRecordJson,
+  UpdateBudgetRequest,
+  UsageAlertsResponse,
+  UsageBudgetDeletedResponse,
+  UsageBudgetResponse,
+  UsageBudgetsResponse,
+  UsageCustomersPageJson,
+  UsageCustomersRequest,
+  UsageSummaryJson,
+  UsageTimeseriesJson,
+  UsageTimeseriesRequest,
 } from '../wire.js';
 import { adminPaths, adminRoutes, DEFAULT_ADMIN_PREFIX } from './admin-routes.js';
+import { usagePaths, usageRoutes } from './usage-routes.js';
 
 export interface AdminClientOptions {
   /**
@@ -90,6 +103,24 @@ export interface AdminClient {
   getAuditLog(query?: AuditListQuery): Promise<AuditPageJson>;
   /** The catalog's plans, from the portal's `GET /plans` (the admin module has no plan list). */
   getPlans(): Promise<PlansResponse>;
+  /** API spend over a range: totals, by provider, this month's forecast and the budgets. */
+  getUsageSummary(range: DateRangeQuery): Promise<UsageSummaryJson>;
+  /** Cost per bucket (a day by default), one series per provider unless `groupBy` says otherwise. */
+  getUsageTimeseries(query: UsageTimeseriesRequest): Promise<UsageTimeseriesJson>;
+  /** The costliest customers of a range with their quotas, a page at a time. */
+  getUsageCustomers(query: UsageCustomersRequest): Promise<UsageCustomersPageJson>;
+  /** Cost rows by provider and model as CSV, for a download link. */
+  usageCostsCsvUrl(range: DateRangeQuery): string;
+  /** Every budget with this month's spend, forecast and alerts. */
+  listBudgets(): Promise<UsageBudgetsResponse>;
+  /** A new budget; 409 `budget_exists` when its id (default 'overall' or 'provider:<name>') is taken. */
+  createBudget(body: CreateBudgetRequest): Promise<UsageBudgetResponse>;
+  /** Creates or replaces the budget with this id. */
+  updateBudget(id: string, body: UpdateBudgetRequest): Promise<UsageBudgetResponse>;
+  /** Removes the budget; the alerts it sent are kept. */
+  deleteBudget(id: string): Promise<UsageBudgetDeletedResponse>;
+  /** Budget alerts sent, newest first. */
+  listBudgetAlerts(query?: BudgetAlertsRequest): Promise<UsageAlertsResponse>;
 }
 
 /** Creates the admin client for the server mounted at `baseUrl`. */
@@ -133,6 +164,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 
   const get = <T>(path: string) => send<T>('GET', adminUrl(path));
   const post = <T>(path: string, body: unknown = {}) => send<T>('POST', adminUrl(path), body);
+  const put = <T>(path: string, body: unknown) => send<T>('PUT', adminUrl(path), body);
+  const remove = <T>(path: string) => send<T>('DELETE', adminUrl(path));
 
   return {
     baseUrl,
@@ -162,5 +195,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     getForecast: (months = 12) => get(adminPaths.forecast(months)),
     getAuditLog: (query) => get(adminPaths.audit(query)),
     getPlans: () => send('GET', `${baseUrl}/plans`),
+    getUsageSummary: (range) => get(usagePaths.summary(range)),
+    getUsageTimeseries: (query) => get(usagePaths.timeseries(query)),
+    getUsageCustomers: (query) => get(usagePaths.customers(query)),
+    usageCostsCsvUrl: (range) => adminUrl(usagePaths.costsCsv(range)),
+    listBudgets: () => get(usageRoutes.budgets),
+    createBudget: (body) => post(usageRoutes.budgets, body),
+    updateBudget: (id, body) => put(usageRoutes.budget(id), body),
+    deleteBudget: (id) => remove(usageRoutes.budget(id)),
+    listBudgetAlerts: (query) => get(usagePaths.alerts(query)),
   };
 }

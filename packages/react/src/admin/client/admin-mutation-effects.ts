@@ -3,6 +3,7 @@
 // The customer's own page is added by the hook, which knows the customer.
 
 import { adminRoutes } from './admin-routes.js';
+import { usageRoutes } from './usage-routes.js';
 
 const money = [
   adminRoutes.metrics,
@@ -10,6 +11,8 @@ const money = [
   adminRoutes.gstReport,
   adminRoutes.profitability,
 ];
+/** A budget change shows in the budgets, the summary (which lists them) and, once evaluated, the alerts. */
+const budgetViews = [usageRoutes.budgets, usageRoutes.summary, usageRoutes.alerts];
 const everyCustomerView = [adminRoutes.customers, adminRoutes.audit, adminRoutes.metrics] as const;
 
 export const adminInvalidatedBy = {
@@ -24,4 +27,7 @@ export const adminInvalidatedBy = {
   extendTrial: [...everyCustomerView],
   extendGrace: [...everyCustomerView],
   markEvidenceSubmitted: [adminRoutes.disputes, adminRoutes.audit],
+  createBudget: budgetViews,
+  updateBudget: budgetViews,
+  deleteBudget: budgetViews,
 } as const satisfies Record<string, readonly string[]>;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { BillingApiError } from '../../client/billing-api-error.js';
+import { defaultAdminMessages } from '../messages/admin-messages.js';
+import { budgetErrorsFrom, microsToDecimal, normalizeDecimal, parseThresholds } from './budget-form.js';
+
+describe('the budget form', () => {
+  it('sends the cap as the decimal string the contract takes, whatever the reader’s separators', () => {
+    expect(normalizeDecimal('1,250.50', 'en-AU')).toBe('1250.50');
+    expect(normalizeDecimal(' 500 ', 'en-AU')).toBe('500');
+    expect(normalizeDecimal('1.250,5', 'de-DE')).toBe('1250.5');
+    expect(normalizeDecimal('1 250,5', 'fr-FR')).toBe('1250.5');
+    // What is not a number is left for the server to refuse.
+    expect(normalizeDecimal('ten', 'en-AU')).toBe('ten');
+  });
+
+  it('writes a cap in micro-units back in major units, exactly', () => {
+    expect(microsToDecimal(500_000_000)).toBe('500.00');
+    expect(microsToDecimal(1_234_500)).toBe('1.2345');
+    expect(microsToDecimal(4_200)).toBe('0.0042');
+  });
+
+  it('reads alert percentages separated by commas or spaces', () => {
+    expect(parseThresholds('50, 80, 100')).toEqual([50, 80, 100]);
+    expect(parseThresholds('50 80% 120')).toEqual([50, 80, 120]);
+    expect(parseThresholds('')).toEqual([]);
+    expect(parseThresholds('50, eighty')).toBeNull();
+    expect(parseThresholds('12.5')).toBeNull();
+  });
+
+  it('puts every problem the server lists under its field', () => {
+    const error = new BillingApiError({
+      code: 'invalid_input',
+      status: 400,
+      param: 'monthly',
+      message:
+        "monthly: a decimal amount such as '500.00'; thresholds.2: Too big: expected number to be <=1000",
+    });
+    expect(budgetErrorsFrom(error, defaultAdminMessages)).toEqual({
+      monthly: "A decimal amount such as '500.00'.",
+      thresholds: 'Too big: expected number to be <=1000.',
+    });
+    const taken = new BillingApiError({ code: 'budget_exists', status: 409, param: 'id', message: 'taken' });
+    expect(budgetErrorsFrom(taken, defaultAdminMessages)).toEqual({
+      provider: 'There is a budget for this already. Edit that one instead.',
+    });
+    const offline = new BillingApiError({ code: 'network_error', status: 0, message: 'offline' });
+    expect(budgetErrorsFrom(offline, defaultAdminMessages)).toBeNull();
+  });
+});
