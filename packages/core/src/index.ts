@@ -70,19 +70,6 @@ export {
   type MrrMovementRecord,
   type RecognitionPoint,
 } from './store/analytics.js';
-export {
-  type BudgetAlertRecord,
-  type BudgetRecord,
-  bucketStart,
-  GRANULARITIES,
-  type Granularity,
-  type MeteringRepository,
-  USAGE_DIMENSIONS,
-  type UsageDimension,
-  type UsageEventRecord,
-  type UsageQuery,
-  type UsageRow,
-} from './store/metering.js';
 export type {
   AuditLog,
   BillingStore,
@@ -103,6 +90,19 @@ export type {
 } from './store/billing-store.js';
 export { UniqueViolationError } from './store/billing-store.js';
 export { memoryStore } from './store/memory-store.js';
+export {
+  type BudgetAlertRecord,
+  type BudgetRecord,
+  bucketStart,
+  GRANULARITIES,
+  type Granularity,
+  type MeteringRepository,
+  USAGE_DIMENSIONS,
+  type UsageDimension,
+  type UsageEventRecord,
+  type UsageQuery,
+  type UsageRow,
+} from './store/metering.js';
 export {
   checkExpiryMonth,
   DEFAULT_PAGE_LIMIT,

@@ -260,6 +260,94 @@ export interface MrrMovementsTable {
   plan_id: string | null;
 }
 
+// The metering tables (migration 5): see `repositories/metering.ts` for how they are written.
+
+/** Raw usage events: one row per metered call, kept until `pruneEvents`. */
+export interface UsageEventsTable {
+  id: string;
+  at: DbDate;
+  provider: string;
+  operation: string;
+  model: string | null;
+  feature: string | null;
+  region: string | null;
+  user_id: string | null;
+  /** JSON text of the quantities by unit. */
+  units: string;
+  cost_micros: DbInteger;
+  currency: string;
+  duration_ms: DbInteger | null;
+  success: DbBoolean;
+  /**
+   * The random token of the batch that stored the row, where INSERT … RETURNING is missing
+   * (MySQL): how a batch learns which of its ids it stored. Null elsewhere.
+   */
+  batch_token: string | null;
+}
+
+/** Roll-ups: one row per granularity, bucket, combination of the six dimensions and currency. */
+export interface UsageRollupsTable {
+  /** 'minute' | 'hour' | 'day' | 'month'. */
+  granularity: string;
+  /** The bucket's first instant (UTC). */
+  bucket: DbDate;
+  /** The row's key within its bucket: a hash of the six dimensions (nulls included) and the currency. */
+  series: string;
+  provider: string;
+  operation: string;
+  model: string | null;
+  feature: string | null;
+  region: string | null;
+  user_id: string | null;
+  currency: string;
+  event_count: DbInteger;
+  failure_count: DbInteger;
+  cost_micros: DbInteger;
+}
+
+/** The unit sums of a roll-up row: one row per unit key of its events. */
+export interface UsageRollupUnitsTable {
+  granularity: string;
+  bucket: DbDate;
+  series: string;
+  unit: string;
+  quantity: DbInteger;
+}
+
+/** The users with events in a bucket, per provider: present or absent, never counted up. */
+export interface UsageRollupUsersTable {
+  granularity: string;
+  bucket: DbDate;
+  provider: string;
+  user_id: string;
+}
+
+export interface UsageBudgetsTable {
+  id: string;
+  /** 'overall' | 'provider'. */
+  scope_kind: string;
+  /** The provider of a 'provider' budget, else null. */
+  scope_provider: string | null;
+  amount_micros: DbInteger;
+  currency: string;
+  /** JSON text of the percentages, ascending. */
+  thresholds: string;
+  created_at: DbDate;
+  updated_at: DbDate;
+}
+
+/** Budget alerts sent: unique by (budget_id, period, threshold, kind). */
+export interface UsageAlertsTable {
+  id: string;
+  budget_id: string;
+  period: string;
+  /** The percentage as `String(threshold)` writes it (exact for fractions too). */
+  threshold: string;
+  kind: string;
+  spent_micros: DbInteger;
+  at: DbDate;
+}
+
 export interface MigrationsTable {
   version: DbInteger;
   name: string;
@@ -280,6 +368,12 @@ export interface Database {
   credits: CreditsTable;
   outbox: OutboxTable;
   mrr_movements: MrrMovementsTable;
+  usage_events: UsageEventsTable;
+  usage_rollups: UsageRollupsTable;
+  usage_rollup_units: UsageRollupUnitsTable;
+  usage_rollup_users: UsageRollupUsersTable;
+  usage_budgets: UsageBudgetsTable;
+  usage_alerts: UsageAlertsTable;
   migrations: MigrationsTable;
 }
 
@@ -299,5 +393,11 @@ export const TABLE_NAMES: readonly TableName[] = [
   'credits',
   'outbox',
   'mrr_movements',
+  'usage_events',
+  'usage_rollups',
+  'usage_rollup_units',
+  'usage_rollup_users',
+  'usage_budgets',
+  'usage_alerts',
   'migrations',
 ];

@@ -10,6 +10,7 @@ import { auditLog } from './repositories/audit-log.js';
 import { creditRepository } from './repositories/credits.js';
 import { customerRepository } from './repositories/customers.js';
 import { invoiceRepository } from './repositories/invoices.js';
+import { meteringRepository } from './repositories/metering.js';
 import { mrrLedger } from './repositories/mrr-ledger.js';
 import { notificationOutbox } from './repositories/outbox.js';
 import { paymentMethodRepository } from './repositories/payment-methods.js';
@@ -54,6 +55,7 @@ export function createSqlStore(
     db,
     ...sessionOn(db, false),
     analytics: analyticsQueries({ db, dialect, prefix, inTransaction: false }),
+    metering: meteringRepository({ db, dialect, prefix, inTransaction: false }),
     transaction: (fn) => db.transaction().execute((transaction) => fn(sessionOn(transaction, true))),
     migrate: async () => {
       const result = await migrateWithReport();

@@ -533,8 +533,14 @@ export function createUsageFake(options: UsageFakeOptions = {}): UsageFake {
   function createBudget(body: Json): Response {
     const input = budgetInput(body, true);
     const id = input.id ?? (input.provider === undefined ? 'overall' : `provider:${input.provider}`);
+    requireProviderOfId(id, input.provider);
     if (fake.budgets.some((budget) => budget.id === id)) {
-      throw httpError(409, 'budget_exists', `A budget '${id}' exists: change it with PUT.`, 'id');
+      throw httpError(
+        409,
+        'budget_exists',
+        `A budget '${id}' exists: change it with PUT.`,
+        fieldThatNamed(input),
+      );
     }
     return json({ budget: putBudget(id, input) }, 201);
   }
@@ -595,7 +601,9 @@ export function createUsageFake(options: UsageFakeOptions = {}): UsageFake {
       ({ params, body }) => {
         const id = params[0]!;
         if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(id)) throw httpError(404, 'not_found', `No budget id ${id}.`);
-        return json({ budget: putBudget(id, budgetInput(body, false)) });
+        const input = budgetInput(body, false);
+        requireProviderOfId(id, input.provider);
+        return json({ budget: putBudget(id, input) });
       },
     ],
     ['DELETE /usage/budgets/:id', /^\/usage\/budgets\/([^/]+)$/, ({ params }) => deleteBudget(params[0]!)],
@@ -1063,11 +1071,22 @@ function budgetInput(body: Json, withId: boolean): BudgetInput {
       }
     }
   }
-  if (issues.length > 0) {
-    const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-    throw httpError(400, 'invalid_input', message, issues[0]!.path);
-  }
+  if (issues.length > 0) throw invalidAll(issues);
   return input as BudgetInput;
+}
+
+/** The field that made a budget's id: the one given, else the provider, else none (overall). */
+function fieldThatNamed(input: BudgetInput): string | undefined {
+  if (input.id !== undefined) return 'id';
+  if (input.provider !== undefined) return 'provider';
+  return undefined;
+}
+
+/** As the server: an id 'provider:<name>' takes only that provider; other ids take any. */
+function requireProviderOfId(id: string, provider: string | undefined): void {
+  if (!id.startsWith('provider:')) return;
+  const expected = id.slice('provider:'.length);
+  if (provider !== expected) throw invalid('provider', `must be '${expected}' for the budget '${id}'`);
 }
 
 /** The request's `from`, `to` and reporting currency; 400 naming the field otherwise. */
@@ -1144,9 +1163,18 @@ function httpError(status: number, code: string, message: string, param?: string
   return new FakeHttpError(status, code, message, param ? { param } : {});
 }
 
-/** 400 `invalid_input` as the server words it: "path: message", `param` the path. */
+/** 400 `invalid_input` for one field, as the server answers it. */
 function invalid(param: string, message: string): FakeHttpError {
-  return httpError(400, 'invalid_input', `${param}: ${message}`, param);
+  return invalidAll([{ path: param, message }]);
+}
+
+/**
+ * 400 `invalid_input` as the server answers it: every problem in `issues`, `param` the first, and
+ * the message "path: message; ..." for people.
+ */
+function invalidAll(issues: Array<{ path: string; message: string }>): FakeHttpError {
+  const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return new FakeHttpError(400, 'invalid_input', message, { param: issues[0]!.path, issues });
 }
 
 function json(body: unknown, status = 200): Response {

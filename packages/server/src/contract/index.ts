@@ -74,8 +74,10 @@ export const errorBodySchema = z.object({
     /** 3D Secure needed: confirm this with Stripe.js, then retry. */
     clientSecret: z.string().optional(),
     /**
-     * Every problem when there can be several: a usage batch lists each bad field of each event,
-     * `index` being the event's place in `events` and `path` the field inside it ('units.input_tokens').
+     * Every problem of a 400 `invalid_input` (at most 100), `path` being the field ('thresholds.1';
+     * '' for the body as a whole) and `message` what is wrong with it. A usage batch lists each bad
+     * field of each event, `index` being the event's place in `events` and `path` the field inside
+     * it ('units.input_tokens').
      */
     issues: z
       .array(z.object({ index: z.number().int().optional(), path: z.string(), message: z.string() }))

@@ -6,6 +6,7 @@ import {
   RequiresActionError,
   silentLogger,
 } from '@billkit/core';
+import { MissingExchangeRateError } from '@billkit/metering';
 import { describe, expect, it } from 'vitest';
 import { errorBodySchema, errorCodes } from '../contract/index.js';
 import { errorResponse, STATUS_BY_BILLING_CODE } from './errors.js';
@@ -48,15 +49,36 @@ describe('errorResponse', () => {
     });
   });
 
-  it("names the engine's invalid field", async () => {
+  it("names the engine's invalid field, and lists every issue", async () => {
     const error = new InvalidInputError('Invalid input to x', [
       { path: 'promotionCode', message: 'too long' },
+      { path: 'quantity', message: 'at least 1' },
     ]);
     expect((await answer(error)).body.error).toEqual({
       code: 'invalid_input',
-      message: 'promotionCode: too long',
+      message: 'promotionCode: too long; quantity: at least 1',
       param: 'promotionCode',
+      issues: [
+        { path: 'promotionCode', message: 'too long' },
+        { path: 'quantity', message: 'at least 1' },
+      ],
     });
+  });
+
+  it("lists metering's refusals as issues too", async () => {
+    const { body } = await answer(new MissingExchangeRateError('EUR', 'USD'));
+    expect(body.error).toEqual({
+      code: 'invalid_input',
+      message: 'currency: no rate for EUR',
+      param: 'currency',
+      issues: [{ path: 'currency', message: 'no rate for EUR' }],
+    });
+  });
+
+  it('lists at most 100 issues', async () => {
+    const issues = Array.from({ length: 150 }, (_, i) => ({ path: `items.${i}`, message: 'bad' }));
+    const { body } = await answer(new InvalidInputError('Invalid input to x', issues));
+    expect(body.error.issues).toEqual(issues.slice(0, 100));
   });
 
   it("never passes Stripe's own wording on", async () => {

@@ -13,7 +13,10 @@ import {
 import type { ErrorBody } from '../contract/index.js';
 import { errorJson } from './responses.js';
 
-type ErrorIssue = NonNullable<ErrorBody['error']['issues']>[number];
+export type ErrorIssue = NonNullable<ErrorBody['error']['issues']>[number];
+
+/** Problems listed in a 400 at most: enough to fix a client, never a megabyte of errors. */
+export const MAX_LISTED_ISSUES = 100;
 
 /** A refusal by the server itself (no route, no user, a bad body, ...), with its status and code. */
 export class HttpError extends Error {
@@ -21,7 +24,7 @@ export class HttpError extends Error {
   readonly code: string;
   readonly param: string | undefined;
   readonly headers: Record<string, string>;
-  /** Every problem, when the client should see them all (a usage batch's bad events). */
+  /** Every problem, when the client should see them all (a bad body's fields, a usage batch's events). */
   readonly issues: ErrorIssue[] | undefined;
 
   constructor(
@@ -133,6 +136,9 @@ function billingErrorBody(error: BillingError): ErrorBody['error'] {
   if (error instanceof RequiresActionError) body.clientSecret = error.clientSecret;
   if (error instanceof InvalidInputError && error.issues.length > 0) {
     body.message = error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    body.issues = error.issues
+      .slice(0, MAX_LISTED_ISSUES)
+      .map((issue) => ({ path: issue.path, message: issue.message }));
   }
   return body;
 }

@@ -2,7 +2,7 @@
 // first, then every streamed byte is counted), JSON parsing, and zod parsing that names the field.
 
 import type { z } from 'zod';
-import { HttpError } from './errors.js';
+import { type ErrorIssue, HttpError, MAX_LISTED_ISSUES } from './errors.js';
 
 /** The body's bytes; 413 as soon as it is longer than `maxBytes`, declared or streamed. */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
@@ -41,20 +41,22 @@ export function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-/** Parses with a contract schema; a failure is 400 `invalid_input` naming the first bad field. */
+/**
+ * Parses with a contract schema; a failure is 400 `invalid_input` listing every bad field in
+ * `issues` (and in `message`), `param` being the first.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
+  const issues: ErrorIssue[] = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  return invalid(message, issues.find((i) => i.path)?.path);
-}
-
-function invalid(message: string, param: string | undefined): never {
-  throw new HttpError(400, 'invalid_input', message, { param });
+  throw new HttpError(400, 'invalid_input', message, {
+    param: issues.find((i) => i.path)?.path,
+    issues: issues.slice(0, MAX_LISTED_ISSUES),
+  });
 }
 
 function malformed(): HttpError {

@@ -1,6 +1,6 @@
 // Budgets over HTTP: the list with this month's spend, forecast and alerts; a new budget (POST,
-// refused when its id is taken); a budget created or replaced by id (PUT); a budget removed
-// (DELETE, its alerts kept); and the alerts sent, newest first.
+// refused when its id is taken); a budget created or replaced by id (PUT; an id 'provider:<name>'
+// is that provider's budget only); a budget removed (DELETE, its alerts kept); and the alerts sent.
 
 import type { BudgetInput, Metering } from '@billkit/metering';
 import type { AdminRoute } from '../admin/admin-request.js';
@@ -39,12 +39,9 @@ export function budgetRoutes(metering: Metering): AdminRoute[] {
       value: async ({ body }) => {
         const input = body(usageCreateBudgetRequestSchema);
         const id = input.id ?? defaultBudgetId(input.provider);
+        requireProviderOfId(id, input.provider);
         const taken = (await metering.budgets.list()).some((status) => status.budget.id === id);
-        if (taken) {
-          throw new HttpError(409, 'budget_exists', `A budget '${id}' exists: change it with PUT.`, {
-            param: 'id',
-          });
-        }
+        if (taken) throw budgetExists(id, input);
         const answer: UsageBudgetResponse = {
           budget: budgetJson(await metering.budgets.put({ ...input, id })),
         };
@@ -55,7 +52,9 @@ export function budgetRoutes(metering: Metering): AdminRoute[] {
       method: 'PUT',
       path: BUDGET_PATH,
       value: async ({ params, body }) => {
-        const input: BudgetInput = { ...body(usagePutBudgetRequestSchema), id: params.budgetId! };
+        const id = params.budgetId!;
+        const input: BudgetInput = { ...body(usagePutBudgetRequestSchema), id };
+        requireProviderOfId(id, input.provider);
         const answer: UsageBudgetResponse = { budget: budgetJson(await metering.budgets.put(input)) };
         return json(answer);
       },
@@ -85,7 +84,40 @@ export function budgetRoutes(metering: Metering): AdminRoute[] {
   ];
 }
 
+const PROVIDER_ID_PREFIX = 'provider:';
+
 /** Metering's own default id of a budget (types.ts: 'overall' or 'provider:<name>'). */
 function defaultBudgetId(provider: string | undefined): string {
-  return provider === undefined ? 'overall' : `provider:${provider}`;
+  return provider === undefined ? 'overall' : `${PROVIDER_ID_PREFIX}${provider}`;
+}
+
+/**
+ * 409 naming what made the id: `id` when the request gave one, else `provider` (the id was
+ * 'provider:<name>'), else nothing (the overall budget is the only one without a provider).
+ */
+function budgetExists(id: string, input: { id?: string | undefined; provider?: string | undefined }) {
+  return new HttpError(409, 'budget_exists', `A budget '${id}' exists: change it with PUT.`, {
+    param: fieldThatNamed(input),
+  });
+}
+
+function fieldThatNamed(input: { id?: string | undefined; provider?: string | undefined }) {
+  if (input.id !== undefined) return 'id';
+  if (input.provider !== undefined) return 'provider';
+  return undefined;
+}
+
+/**
+ * An id of the form 'provider:<name>' is that provider's budget, so a body naming another provider
+ * (or none) contradicts it: 400 on `provider`, before anything is written. Other ids take any provider.
+ */
+function requireProviderOfId(id: string, provider: string | undefined): void {
+  if (!id.startsWith(PROVIDER_ID_PREFIX)) return;
+  const expected = id.slice(PROVIDER_ID_PREFIX.length);
+  if (provider === expected) return;
+  const issue = { path: 'provider', message: `must be '${expected}' for the budget '${id}'` };
+  throw new HttpError(400, 'invalid_input', `provider: ${issue.message}`, {
+    param: 'provider',
+    issues: [issue],
+  });
 }

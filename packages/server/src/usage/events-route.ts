@@ -7,13 +7,10 @@ import type { Metering } from '@billkit/metering';
 import { z } from 'zod';
 import { MAX_USAGE_EVENTS_PER_BATCH, type UsageEventsResponse, usageEventSchema } from '../contract/index.js';
 import { requireJsonContentType } from '../http/csrf.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, MAX_LISTED_ISSUES } from '../http/errors.js';
 import { parseJson, parseWith, readBody } from '../http/request-body.js';
 import { json } from '../http/responses.js';
 import type { ServerKeyCheck } from './server-key.js';
-
-/** Problems listed in a 400 at most: enough to fix a client, never a megabyte of errors. */
-const MAX_LISTED_ISSUES = 100;
 
 const envelopeSchema = z.object({ events: z.array(z.unknown()) });
 

@@ -205,7 +205,21 @@ describe('usage routing', () => {
   ])('answers 400 naming the field to GET %s', async (path, param) => {
     const world = await givenUsageServer();
 
-    await expectError(world, usageGet(path), { status: 400, code: 'invalid_input', param });
+    const { error } = await expectError(world, usageGet(path), { status: 400, code: 'invalid_input', param });
+
+    expect(error.issues?.map((issue) => issue.path)).toContain(param);
+  });
+
+  it('lists every bad parameter of a query in issues', async () => {
+    const world = await givenUsageServer();
+
+    const { error } = await expectError(
+      world,
+      usageGet(`${USAGE_ROUTES.customers}?from=2026-01-01&to=soon&limit=0&cursor=abc`),
+      { status: 400, code: 'invalid_input', param: 'to' },
+    );
+
+    expect(error.issues?.map((issue) => issue.path)).toEqual(['to', 'limit', 'cursor']);
   });
 });
 
@@ -525,18 +539,104 @@ describe('/admin/usage/budgets', () => {
     });
   });
 
-  it('refuses a second budget with a taken id, leaving the first as it was', async () => {
-    const world = await givenUsageServer();
-    await expectOk(world, usageSend('POST', USAGE_ROUTES.budgets, BUDGET), usageBudgetResponseSchema, 201);
-    const before = await budgetsOf(world);
+  it.each([
+    ['the id it gave', { id: 'team-ai' }, 'id'],
+    ['the provider its id came from', { provider: 'openai' }, 'provider'],
+    ['no field for the overall budget', {}, undefined],
+  ])(
+    'refuses a second budget with a taken id naming %s, leaving the first as it was',
+    async (_, scope, param) => {
+      const world = await givenUsageServer();
+      await expectOk(
+        world,
+        usageSend('POST', USAGE_ROUTES.budgets, { ...BUDGET, ...scope }),
+        usageBudgetResponseSchema,
+        201,
+      );
+      const before = await budgetsOf(world);
 
-    await expectError(world, usageSend('POST', USAGE_ROUTES.budgets, { ...BUDGET, monthly: '1.00' }), {
-      status: 409,
-      code: 'budget_exists',
-      param: 'id',
+      await expectError(
+        world,
+        usageSend('POST', USAGE_ROUTES.budgets, { ...BUDGET, ...scope, monthly: '1.00' }),
+        { status: 409, code: 'budget_exists', param },
+      );
+
+      expect(await budgetsOf(world)).toEqual(before);
+    },
+  );
+
+  it('lists every bad field of a budget in issues, each with its reason', async () => {
+    const world = await givenUsageServer();
+    const body = { monthly: '0.00', currency: 'dollars', thresholds: [50, 50] };
+
+    const created = await expectError(world, usageSend('POST', USAGE_ROUTES.budgets, body), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'monthly',
+    });
+    const replaced = await expectError(world, usageSend('PUT', USAGE_ROUTES.budget('overall'), body), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'monthly',
     });
 
+    const issues = [
+      { path: 'monthly', message: 'more than zero' },
+      { path: 'currency', message: 'a three-letter currency code' },
+      { path: 'thresholds', message: 'each threshold once' },
+    ];
+    expect(created.error.issues).toEqual(issues);
+    expect(replaced.error.issues).toEqual(issues);
+    expect(await world.metering.budgets.list()).toEqual([]);
+  });
+
+  it("refuses a provider that contradicts a 'provider:' id, changing nothing", async () => {
+    const world = await givenUsageServer({
+      metering: { budgets: [{ provider: 'openai', monthly: '100.00', currency: 'USD' }] },
+    });
+    const before = await budgetsOf(world);
+
+    const other = await expectError(
+      world,
+      usageSend('PUT', USAGE_ROUTES.budget('provider:openai'), { ...BUDGET, provider: 'geoscape' }),
+      { status: 400, code: 'invalid_input', param: 'provider' },
+    );
+    await expectError(world, usageSend('PUT', USAGE_ROUTES.budget('provider:openai'), BUDGET), {
+      status: 400,
+      code: 'invalid_input',
+      param: 'provider',
+    });
+    await expectError(
+      world,
+      usageSend('POST', USAGE_ROUTES.budgets, { ...BUDGET, id: 'provider:geoscape', provider: 'openai' }),
+      { status: 400, code: 'invalid_input', param: 'provider' },
+    );
+
+    expect(other.error.issues).toEqual([
+      { path: 'provider', message: "must be 'openai' for the budget 'provider:openai'" },
+    ]);
     expect(await budgetsOf(world)).toEqual(before);
+  });
+
+  it("keeps whatever provider is given to an id not of the 'provider:' form", async () => {
+    const world = await givenUsageServer();
+
+    const put = await expectOk(
+      world,
+      usageSend('PUT', USAGE_ROUTES.budget('team-ai'), { ...BUDGET, provider: 'openai' }),
+      usageBudgetResponseSchema,
+    );
+    const replaced = await expectOk(
+      world,
+      usageSend('PUT', USAGE_ROUTES.budget('team-ai'), { ...BUDGET, provider: 'geoscape' }),
+      usageBudgetResponseSchema,
+    );
+
+    expect(put.budget).toMatchObject({ id: 'team-ai', scope: { kind: 'provider', provider: 'openai' } });
+    expect(replaced.budget).toMatchObject({
+      id: 'team-ai',
+      scope: { kind: 'provider', provider: 'geoscape' },
+    });
   });
 
   it.each([
@@ -580,6 +680,7 @@ describe('/admin/usage/budgets', () => {
     );
 
     expect(error.message).toBe('currency: no rate for USD');
+    expect(error.issues).toEqual([{ path: 'currency', message: 'no rate for USD' }]);
     expect(await world.metering.budgets.list()).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import { errorBodySchema } from '../../src/contract/index.js';
+import { type ErrorBody, errorBodySchema } from '../../src/contract/index.js';
 import { type BillingServerOptions, createBillingServer } from '../../src/index.js';
 
 export const JAN_15 = new Date('2026-01-15T00:00:00Z');
@@ -182,7 +182,21 @@ export async function expectError(
     param: expected.param,
   });
   expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  if (body.error.code === 'invalid_input') expectIssuesNamingParam(body.error);
   return { response, error: body.error };
+}
+
+/**
+ * Every 400 `invalid_input` lists its problems in `issues`, `param` among them (a usage batch's
+ * issues name the event by `index`, so its `param` is `events.<index>.<path>`).
+ */
+function expectIssuesNamingParam(error: ErrorBody['error']) {
+  expect(error.issues?.length, `issues of ${JSON.stringify(error)}`).toBeGreaterThan(0);
+  if (!error.param) return;
+  const named = error.issues!.map(({ index, path }) =>
+    index === undefined ? path : [`events.${index}`, path].filter(Boolean).join('.'),
+  );
+  expect(named).toContain(error.param);
 }
 
 // ---------------------------------------------------------------------------------------------

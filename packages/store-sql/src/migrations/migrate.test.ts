@@ -12,6 +12,7 @@ import {
   aPaymentMethod,
   aRefund,
   aSubscription,
+  aUsageEvent,
 } from '@billkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SqlDialect } from '../dialects/dialect.js';
@@ -194,6 +195,8 @@ for (const target of targets) {
         await store.customers.insert(customer);
         expect(await store.customers.findByUserId(customer.userId)).toEqual(customer);
         expect(await store.webhookEvents.listFailed()).toEqual({ items: [], nextCursor: null });
+        const event = aUsageEvent();
+        expect(await store.metering.recordBatch([event])).toEqual({ stored: [event.id], duplicates: [] });
       });
     });
 
@@ -433,6 +436,33 @@ for (const target of targets) {
         expect(await store.analytics.recognition({ currency: 'aud', at: instants })).toEqual(
           await reference.analytics.recognition({ currency: 'aud', at: instants }),
         );
+      });
+    });
+
+    it('upgrades a database at version 4 to metering, keeping the rows already stored', async () => {
+      const database = freshDatabase();
+      const store = target.store(database);
+      await using([store], async () => {
+        const prefix = `${database}_`;
+        expect((await runMigrations(store.db, target.dialect, prefix, MIGRATIONS.slice(0, 4))).ok).toBe(true);
+        const customer = aCustomer();
+        await store.customers.insert(customer);
+
+        const upgrade = await store.migrateWithReport();
+
+        expect(upgrade.migrations.map((migration) => migration.status)).toEqual([
+          ...MIGRATIONS.slice(0, 4).map(() => 'already applied'),
+          ...MIGRATIONS.slice(4).map(() => 'applied'),
+        ]);
+        expect(await store.customers.findByUserId(customer.userId)).toEqual(customer);
+        const always = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') };
+        expect(await store.metering.events(always)).toEqual({ items: [], nextCursor: null });
+        const event = aUsageEvent({ costMicros: 2 ** 40 });
+        await store.metering.recordBatch([event, event]);
+        expect(await store.metering.events(always)).toEqual({ items: [event], nextCursor: null });
+        expect(await store.metering.usage({ ...always, granularity: 'month', groupBy: [] })).toMatchObject([
+          { count: 1, costMicros: 2 ** 40, units: event.units },
+        ]);
       });
     });
 

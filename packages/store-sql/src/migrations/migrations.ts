@@ -52,6 +52,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'MRR ledger, extended grace, indexes for analytics',
     up: addAnalytics,
   },
+  {
+    version: 5,
+    name: 'API usage metering: events, roll-ups, distinct users, budgets and alerts',
+    up: createMeteringTables,
+  },
 ];
 
 async function createMirrorTables({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
@@ -485,6 +490,116 @@ async function addAnalytics({ db, dialect, types: t, prefix, finish }: Migration
     .on('payments')
     .columns(['status', 'stripe_invoice_id', 'created_at', 'stripe_charge_id'])
     .execute();
+}
+
+async function createMeteringTables({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  const index = (name: string) => schema.createIndex(`${prefix}${name}`);
+
+  await finish(
+    schema
+      .createTable('usage_events')
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('at', t.timestamp, (c) => c.notNull())
+      .addColumn('provider', t.id, (c) => c.notNull())
+      .addColumn('operation', t.id, (c) => c.notNull())
+      .addColumn('model', t.id)
+      .addColumn('feature', t.id)
+      .addColumn('region', t.id)
+      .addColumn('user_id', t.id)
+      .addColumn('units', t.longText, (c) => c.notNull())
+      .addColumn('cost_micros', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.id, (c) => c.notNull())
+      .addColumn('duration_ms', t.bigint)
+      .addColumn('success', t.boolean, (c) => c.notNull())
+      .addColumn('batch_token', t.id)
+      .addPrimaryKeyConstraint(`${prefix}usage_events_pkey`, ['id']),
+  ).execute();
+  // events() pages and pruneEvents() deletes in (at, id) order.
+  await index('usage_events_at_idx').on('usage_events').columns(['at', 'id']).execute();
+
+  // The key is a hash of the dimensions (`series`), not the dimension columns themselves: eight
+  // varchar(255) utf8mb4 columns exceed InnoDB's 3 072-byte key, and NULLs would be distinct in a
+  // unique key. The primary key's prefix (granularity, bucket) is what usage() reads by.
+  await finish(
+    schema
+      .createTable('usage_rollups')
+      .addColumn('granularity', t.short, (c) => c.notNull())
+      .addColumn('bucket', t.timestamp, (c) => c.notNull())
+      .addColumn('series', t.id, (c) => c.notNull())
+      .addColumn('provider', t.id, (c) => c.notNull())
+      .addColumn('operation', t.id, (c) => c.notNull())
+      .addColumn('model', t.id)
+      .addColumn('feature', t.id)
+      .addColumn('region', t.id)
+      .addColumn('user_id', t.id)
+      .addColumn('currency', t.id, (c) => c.notNull())
+      .addColumn('event_count', t.bigint, (c) => c.notNull())
+      .addColumn('failure_count', t.bigint, (c) => c.notNull())
+      .addColumn('cost_micros', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}usage_rollups_pkey`, ['granularity', 'bucket', 'series']),
+  ).execute();
+  await finish(
+    schema
+      .createTable('usage_rollup_units')
+      .addColumn('granularity', t.short, (c) => c.notNull())
+      .addColumn('bucket', t.timestamp, (c) => c.notNull())
+      .addColumn('series', t.id, (c) => c.notNull())
+      .addColumn('unit', t.id, (c) => c.notNull())
+      .addColumn('quantity', t.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}usage_rollup_units_pkey`, [
+        'granularity',
+        'bucket',
+        'series',
+        'unit',
+      ]),
+  ).execute();
+  await finish(
+    schema
+      .createTable('usage_rollup_users')
+      .addColumn('granularity', t.short, (c) => c.notNull())
+      .addColumn('bucket', t.timestamp, (c) => c.notNull())
+      .addColumn('provider', t.id, (c) => c.notNull())
+      .addColumn('user_id', t.id, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}usage_rollup_users_pkey`, [
+        'granularity',
+        'bucket',
+        'provider',
+        'user_id',
+      ]),
+  ).execute();
+
+  await finish(
+    schema
+      .createTable('usage_budgets')
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('scope_kind', t.short, (c) => c.notNull())
+      .addColumn('scope_provider', t.id)
+      .addColumn('amount_micros', t.bigint, (c) => c.notNull())
+      .addColumn('currency', t.short, (c) => c.notNull())
+      .addColumn('thresholds', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}usage_budgets_pkey`, ['id']),
+  ).execute();
+  await index('usage_budgets_created_idx').on('usage_budgets').columns(['created_at', 'id']).execute();
+
+  // The unique key is what makes a claim happen once. The threshold is text (the number as
+  // `String(n)` writes it), so a fractional percentage is kept and compared exactly.
+  await finish(
+    schema
+      .createTable('usage_alerts')
+      .addColumn('id', t.id, (c) => c.notNull())
+      .addColumn('budget_id', t.id, (c) => c.notNull())
+      .addColumn('period', t.short, (c) => c.notNull())
+      .addColumn('threshold', t.short, (c) => c.notNull())
+      .addColumn('kind', t.short, (c) => c.notNull())
+      .addColumn('spent_micros', t.bigint, (c) => c.notNull())
+      .addColumn('at', t.timestamp, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}usage_alerts_pkey`, ['id'])
+      .addUniqueConstraint(`${prefix}usage_alerts_claim_key`, ['budget_id', 'period', 'threshold', 'kind']),
+  ).execute();
+  await index('usage_alerts_at_idx').on('usage_alerts').columns(['at', 'id']).execute();
 }
 
 /**

@@ -27,7 +27,45 @@ describe('the budget form', () => {
     expect(parseThresholds('12.5')).toBeNull();
   });
 
-  it('puts every problem the server lists under its field', () => {
+  it('puts every issue the server lists under its field, the first reason of each', () => {
+    const error = Object.assign(
+      new BillingApiError({
+        code: 'invalid_input',
+        status: 400,
+        param: 'monthly',
+        message: 'Not what the fields say.',
+      }),
+      {
+        issues: [
+          { path: 'monthly', message: 'more than zero' },
+          { path: 'monthly', message: 'not read' },
+          { path: 'thresholds.2', message: 'Too big: expected number to be <=1000' },
+          { path: 'id', message: 'letters and digits' },
+          { path: 'elsewhere', message: 'no field for it' },
+        ],
+      },
+    );
+    expect(budgetErrorsFrom(error, defaultAdminMessages)).toEqual({
+      monthly: 'More than zero.',
+      thresholds: 'Too big: expected number to be <=1000.',
+      provider: 'Letters and digits.',
+    });
+  });
+
+  it('falls back to the field param names when the error lists no issues', () => {
+    const error = Object.assign(
+      new BillingApiError({
+        code: 'invalid_input',
+        status: 400,
+        param: 'currency',
+        message: 'no rate for EUR',
+      }),
+      { issues: [] },
+    );
+    expect(budgetErrorsFrom(error, defaultAdminMessages)).toEqual({ currency: 'No rate for EUR.' });
+  });
+
+  it('reads the fields from the message while the client does not pass issues on', () => {
     const error = new BillingApiError({
       code: 'invalid_input',
       status: 400,
@@ -39,10 +77,21 @@ describe('the budget form', () => {
       monthly: "A decimal amount such as '500.00'.",
       thresholds: 'Too big: expected number to be <=1000.',
     });
-    const taken = new BillingApiError({ code: 'budget_exists', status: 409, param: 'id', message: 'taken' });
-    expect(budgetErrorsFrom(taken, defaultAdminMessages)).toEqual({
-      provider: 'There is a budget for this already. Edit that one instead.',
+  });
+
+  it('puts a taken scope under the field the server names, and nowhere for the overall budget', () => {
+    const taken = 'There is a budget for this already. Edit that one instead.';
+    const byProvider = new BillingApiError({
+      code: 'budget_exists',
+      status: 409,
+      param: 'provider',
+      message: 'taken',
     });
+    const byId = new BillingApiError({ code: 'budget_exists', status: 409, param: 'id', message: 'taken' });
+    const overall = new BillingApiError({ code: 'budget_exists', status: 409, message: 'taken' });
+    expect(budgetErrorsFrom(byProvider, defaultAdminMessages)).toEqual({ provider: taken });
+    expect(budgetErrorsFrom(byId, defaultAdminMessages)).toEqual({ provider: taken });
+    expect(budgetErrorsFrom(overall, defaultAdminMessages)).toBeNull();
     const offline = new BillingApiError({ code: 'network_error', status: 0, message: 'offline' });
     expect(budgetErrorsFrom(offline, defaultAdminMessages)).toBeNull();
   });

@@ -1,8 +1,9 @@
 // The budget form's values and what becomes of them: read from a budget, checked for what the server
 // cannot guess (a field left empty, percentages that are not numbers), turned into the request, and
-// the server's refusal spread back over the fields it names ("monthly: more than zero").
+// the server's refusal spread back over the fields its `issues` name.
 
-import { isBillingApiError } from '../../client/billing-api-error.js';
+import type { ErrorBody } from '@billkit/server/contract';
+import { type BillingApiError, isBillingApiError } from '../../client/billing-api-error.js';
 import type { AdminMessages } from '../messages/admin-messages.js';
 import type { BudgetJson, CreateBudgetRequest } from '../wire.js';
 
@@ -65,25 +66,56 @@ export function budgetRequestOf(
 }
 
 /**
- * The fields a refused request names: each "path: reason" of a 400's message under its field (the
- * server lists every problem there, `param` being the first), and a taken scope (409
- * `budget_exists`) under the provider. Null when the failure is about no field.
+ * The fields a refused request names: each of a 400's `issues` under its field (`path` →
+ * field, the first reason a field gets wins), else the field `param` names; a taken scope (409
+ * `budget_exists`) under the field `param` names (the provider; none for the overall budget, whose
+ * form has no field for it). Null when the failure is about no field.
  */
 export function budgetErrorsFrom(error: unknown, messages: AdminMessages): BudgetFormErrors | null {
   if (!isBillingApiError(error)) return null;
   if (error.code === 'budget_exists') {
-    return { provider: messages.errors.codes.budget_exists ?? messages.errors.generic };
+    const field = fieldOf(error.param);
+    if (!field) return null;
+    return { [field]: messages.errors.codes.budget_exists ?? messages.errors.generic };
   }
   if (error.code !== 'invalid_input') return null;
   const errors: BudgetFormErrors = {};
-  for (const part of error.message.split('; ')) {
-    const named = /^([\w.]+): (.+)$/.exec(part.trim());
-    const field = named ? fieldOf(named[1]!) : null;
-    if (field && named && !errors[field]) errors[field] = messages.budgets.form.serverError(named[2]!);
+  for (const issue of issuesOf(error) ?? issuesInMessage(error.message)) {
+    const field = fieldOf(issue.path);
+    if (field && !errors[field]) errors[field] = messages.budgets.form.serverError(issue.message);
   }
   const param = fieldOf(error.param);
   if (param && !errors[param]) errors[param] = messages.budgets.form.serverError(error.message);
   return Object.keys(errors).length > 0 ? errors : null;
+}
+
+type ErrorIssue = NonNullable<ErrorBody['error']['issues']>[number];
+
+/** The contract's `error.issues`, when the error carries them. */
+function issuesOf(error: BillingApiError): ErrorIssue[] | null {
+  const issues: unknown = (error as BillingApiError & { issues?: unknown }).issues;
+  if (!Array.isArray(issues)) return null;
+  return issues.filter(isErrorIssue);
+}
+
+function isErrorIssue(value: unknown): value is ErrorIssue {
+  if (typeof value !== 'object' || value === null) return false;
+  const { path, message } = value as Record<string, unknown>;
+  return typeof path === 'string' && typeof message === 'string';
+}
+
+/**
+ * Until `BillingApiError` keeps the body's `issues` (client/billing-api-error.ts drops them), the
+ * same list read back from the message ("monthly: more than zero; thresholds: each threshold
+ * once"). Goes once the client passes `issues` on.
+ */
+function issuesInMessage(message: string): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
+  for (const part of message.split('; ')) {
+    const named = /^([\w.]+): (.+)$/.exec(part.trim());
+    if (named) issues.push({ path: named[1]!, message: named[2]! });
+  }
+  return issues;
 }
 
 /** The form field of a server path: 'thresholds.1' → thresholds; a budget's id is its provider. */

@@ -106,6 +106,21 @@ describe('BudgetsEditor', () => {
     ).toHaveLength(2);
   });
 
+  it('says so in the dialog when the overall budget exists, and creates nothing', async () => {
+    const { user, fake } = renderUsage(server, <BudgetsEditor />);
+    await budgetItem('All spend');
+    await user.click(screen.getByRole('button', { name: 'New budget' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Monthly cap' }), '100');
+    await user.click(within(dialog).getByRole('button', { name: 'Create budget' }));
+
+    expect(await within(dialog).findByRole('alert')).toHaveProperty(
+      'textContent',
+      'There is a budget for this already. Edit that one instead.',
+    );
+    expect(fake.budgets.map((budget) => budget.id)).toEqual(['overall', 'provider:openai']);
+  });
+
   it('checks what the server cannot guess before sending anything', async () => {
     const { user, fake } = renderUsage(server, <BudgetsEditor />);
     await budgetItem('All spend');

@@ -3,6 +3,7 @@
 // with the schema the server builds it by, and the fake refuses the budgets the contract refuses.
 
 import {
+  errorBodySchema,
   usageAlertsQuerySchema,
   usageAlertsResponseSchema,
   usageBudgetDeletedResponseSchema,
@@ -254,18 +255,56 @@ describe('the usage components and the server contract', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      const answer = (await response.json()) as { error?: { param?: string } };
+      const answer = errorBodySchema.safeParse(await response.json());
       if (parsed.success) {
         expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 201]);
         await fake.fetch(`${fake.basePath}/admin/usage/budgets/overall`, { method: 'DELETE' });
         continue;
       }
-      const path = parsed.error.issues[0]!.path.map(String).join('.');
-      expect([JSON.stringify(body), response.status, answer.error?.param]).toEqual([
+      const paths = parsed.error.issues.map((issue) => issue.path.map(String).join('.'));
+      const error = answer.success ? answer.data.error : null;
+      expect([
         JSON.stringify(body),
-        400,
-        path,
-      ]);
+        response.status,
+        error?.param,
+        error?.issues?.map((i) => i.path),
+      ]).toEqual([JSON.stringify(body), 400, paths[0], paths]);
     }
+  });
+
+  it('are answered by the fake as the server answers a taken id and a provider its id contradicts', async () => {
+    const fake = createUsageFake({ dataset: 'empty' });
+    const send = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
+      const response = await fake.fetch(`${fake.basePath}/admin/usage${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      const error = errorBodySchema.safeParse(answer);
+      return [response.status, error.success ? (error.data.error.param ?? null) : 'no error'];
+    };
+    const cap = { monthly: '5', currency: 'AUD' };
+
+    expect(await send('POST', '/budgets', cap)).toEqual([201, 'no error']);
+    expect(await send('POST', '/budgets', { ...cap, provider: 'openai' })).toEqual([201, 'no error']);
+    expect(await send('POST', '/budgets', { ...cap, id: 'team-ai' })).toEqual([201, 'no error']);
+    expect(await send('POST', '/budgets', cap)).toEqual([409, null]);
+    expect(await send('POST', '/budgets', { ...cap, provider: 'openai' })).toEqual([409, 'provider']);
+    expect(await send('POST', '/budgets', { ...cap, id: 'team-ai' })).toEqual([409, 'id']);
+    expect(await send('PUT', '/budgets/provider:openai', { ...cap, provider: 'geoscape' })).toEqual([
+      400,
+      'provider',
+    ]);
+    expect(await send('PUT', '/budgets/provider:openai', cap)).toEqual([400, 'provider']);
+    expect(await send('PUT', '/budgets/team-ai', { ...cap, provider: 'geoscape' })).toEqual([
+      200,
+      'no error',
+    ]);
+    expect(fake.budgets.map((budget) => [budget.id, budget.scope])).toEqual([
+      ['overall', { kind: 'overall' }],
+      ['provider:openai', { kind: 'provider', provider: 'openai' }],
+      ['team-ai', { kind: 'provider', provider: 'geoscape' }],
+    ]);
   });
 });
