@@ -22,6 +22,8 @@ export interface BillingApiErrorInit {
   param?: string | undefined;
   declineCode?: string | null | undefined;
   clientSecret?: string | undefined;
+  /** Every problem with the input, when the server listed them (`invalid_input`). */
+  issues?: ErrorBody['error']['issues'];
   cause?: unknown;
 }
 
@@ -36,6 +38,8 @@ export class BillingApiError extends Error {
   readonly declineCode: string | null;
   /** 3D Secure needed: confirm this with Stripe.js, then retry. */
   readonly clientSecret: string | undefined;
+  /** `invalid_input`: each problem, by field path (`thresholds.1`); empty when none were listed. */
+  readonly issues: NonNullable<ErrorBody['error']['issues']>;
 
   constructor(init: BillingApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -44,6 +48,7 @@ export class BillingApiError extends Error {
     this.param = init.param;
     this.declineCode = init.declineCode ?? null;
     this.clientSecret = init.clientSecret;
+    this.issues = init.issues ?? [];
   }
 }
 

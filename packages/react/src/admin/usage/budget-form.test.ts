@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BillingApiError } from '../../client/billing-api-error.js';
+import { BillingApiError, errorFromResponse } from '../../client/billing-api-error.js';
 import { defaultAdminMessages } from '../messages/admin-messages.js';
 import { budgetErrorsFrom, microsToDecimal, normalizeDecimal, parseThresholds } from './budget-form.js';
 
@@ -65,14 +65,20 @@ describe('the budget form', () => {
     expect(budgetErrorsFrom(error, defaultAdminMessages)).toEqual({ currency: 'No rate for EUR.' });
   });
 
-  it('reads the fields from the message while the client does not pass issues on', () => {
-    const error = new BillingApiError({
-      code: 'invalid_input',
-      status: 400,
-      param: 'monthly',
-      message:
-        "monthly: a decimal amount such as '500.00'; thresholds.2: Too big: expected number to be <=1000",
-    });
+  it('reads the fields from the issues the client keeps from the server’s answer', async () => {
+    const body = {
+      error: {
+        code: 'invalid_input',
+        param: 'monthly',
+        message:
+          "monthly: a decimal amount such as '500.00'; thresholds.2: Too big: expected number to be <=1000",
+        issues: [
+          { path: 'monthly', message: "a decimal amount such as '500.00'" },
+          { path: 'thresholds.2', message: 'Too big: expected number to be <=1000' },
+        ],
+      },
+    };
+    const error = await errorFromResponse(new Response(JSON.stringify(body), { status: 400 }));
     expect(budgetErrorsFrom(error, defaultAdminMessages)).toEqual({
       monthly: "A decimal amount such as '500.00'.",
       thresholds: 'Too big: expected number to be <=1000.',

@@ -2,8 +2,7 @@
 // cannot guess (a field left empty, percentages that are not numbers), turned into the request, and
 // the server's refusal spread back over the fields its `issues` name.
 
-import type { ErrorBody } from '@billkit/server/contract';
-import { type BillingApiError, isBillingApiError } from '../../client/billing-api-error.js';
+import { isBillingApiError } from '../../client/billing-api-error.js';
 import type { AdminMessages } from '../messages/admin-messages.js';
 import type { BudgetJson, CreateBudgetRequest } from '../wire.js';
 
@@ -80,42 +79,13 @@ export function budgetErrorsFrom(error: unknown, messages: AdminMessages): Budge
   }
   if (error.code !== 'invalid_input') return null;
   const errors: BudgetFormErrors = {};
-  for (const issue of issuesOf(error) ?? issuesInMessage(error.message)) {
+  for (const issue of error.issues) {
     const field = fieldOf(issue.path);
     if (field && !errors[field]) errors[field] = messages.budgets.form.serverError(issue.message);
   }
   const param = fieldOf(error.param);
   if (param && !errors[param]) errors[param] = messages.budgets.form.serverError(error.message);
   return Object.keys(errors).length > 0 ? errors : null;
-}
-
-type ErrorIssue = NonNullable<ErrorBody['error']['issues']>[number];
-
-/** The contract's `error.issues`, when the error carries them. */
-function issuesOf(error: BillingApiError): ErrorIssue[] | null {
-  const issues: unknown = (error as BillingApiError & { issues?: unknown }).issues;
-  if (!Array.isArray(issues)) return null;
-  return issues.filter(isErrorIssue);
-}
-
-function isErrorIssue(value: unknown): value is ErrorIssue {
-  if (typeof value !== 'object' || value === null) return false;
-  const { path, message } = value as Record<string, unknown>;
-  return typeof path === 'string' && typeof message === 'string';
-}
-
-/**
- * Until `BillingApiError` keeps the body's `issues` (client/billing-api-error.ts drops them), the
- * same list read back from the message ("monthly: more than zero; thresholds: each threshold
- * once"). Goes once the client passes `issues` on.
- */
-function issuesInMessage(message: string): ErrorIssue[] {
-  const issues: ErrorIssue[] = [];
-  for (const part of message.split('; ')) {
-    const named = /^([\w.]+): (.+)$/.exec(part.trim());
-    if (named) issues.push({ path: named[1]!, message: named[2]! });
-  }
-  return issues;
 }
 
 /** The form field of a server path: 'thresholds.1' → thresholds; a budget's id is its provider. */
