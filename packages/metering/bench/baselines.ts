@@ -1,8 +1,8 @@
 // The baselines metering's writes are compared with, as a careful host would write them by hand on
 // the same connection settings: multi-row INSERTs with bind parameters, one transaction per batch.
 // `insertEvents` writes the events table only (the required baseline); `insertEventsAndRollups`
-// also adds the same roll-up rows metering keeps (per minute, hour, day and month: counts, unit
-// sums, users) with plain upserts, to tell the roll-ups' cost from the store's overhead.
+// also adds the same roll-up rows metering keeps (per minute, hour, day and month: counts, cost and
+// the unit sums' JSON object) with plain upserts, to tell the roll-ups' cost from the store's overhead.
 
 import { createHash } from 'node:crypto';
 import { bucketStart, GRANULARITIES, type Granularity } from '@billkit/core';
@@ -18,12 +18,19 @@ type Run = (sql: string, values: Value[], returning: boolean) => Promise<Array<R
 /** One database the baselines write to: its placeholders and value types, and a transaction. */
 export interface BaselineTarget {
   placeholder(index: number): string;
+  /**
+   * The stored row's JSON object of unit sums (in `table`) plus the new row's, as an upsert's SET
+   * value: the generic merge a host writes by hand (every key of both, summed).
+   */
+  addUnits(table: string): string;
   transaction(work: (run: Run) => Promise<void>): Promise<void>;
 }
 
 export function postgresTarget(pool: PgPool): BaselineTarget {
   return {
     placeholder: (index) => `$${index}`,
+    addUnits: (table) =>
+      `(select jsonb_object_agg(key, total) from (select key, sum(value::bigint) as total from (select * from jsonb_each_text(${table}.units) union all select * from jsonb_each_text(excluded.units)) entries group by key) sums)`,
     transaction: async (work) => {
       const client = await pool.connect();
       try {
@@ -55,6 +62,8 @@ export function sqliteTarget(database: SqliteConnection): BaselineTarget {
     value instanceof Date ? value.toISOString() : typeof value === 'boolean' ? (value ? 1 : 0) : value;
   return {
     placeholder: () => '?',
+    addUnits: (table) =>
+      `(select json_group_object(key, total) from (select key, sum(value) as total from (select key, value from json_each(${table}.units) union all select key, value from json_each(excluded.units)) group by key))`,
     transaction: async (work) => {
       database.exec('begin immediate');
       try {
@@ -121,32 +130,18 @@ export function insertEventsAndRollups(
       'on conflict (id) do nothing returning id',
     );
     const stored = new Set(inserted.map((row) => row.id as string));
-    const { rollups, units, users } = rollupRows(batch.filter((row) => stored.has(row[0])));
-    const add = (table: string, columns: string[]) =>
-      columns.map((column) => `${column} = ${prefix}${table}.${column} + excluded.${column}`).join(', ');
+    const rollups = rollupRows(batch.filter((row) => stored.has(row[0])));
+    const table = `${prefix}usage_rollups`;
+    const sums = ['event_count', 'failure_count', 'cost_micros']
+      .map((column) => `${column} = ${table}.${column} + excluded.${column}`)
+      .join(', ');
     await insertMany(
       target,
       run,
-      `${prefix}usage_rollups`,
+      table,
       ROLLUP_COLUMNS,
       rollups,
-      `on conflict (granularity, bucket, series) do update set ${add('usage_rollups', ['event_count', 'failure_count', 'cost_micros'])}`,
-    );
-    await insertMany(
-      target,
-      run,
-      `${prefix}usage_rollup_units`,
-      ['granularity', 'bucket', 'series', 'unit', 'quantity'],
-      units,
-      `on conflict (granularity, bucket, series, unit) do update set ${add('usage_rollup_units', ['quantity'])}`,
-    );
-    await insertMany(
-      target,
-      run,
-      `${prefix}usage_rollup_users`,
-      ['granularity', 'bucket', 'provider', 'user_id'],
-      users,
-      'on conflict (granularity, bucket, provider, user_id) do nothing',
+      `on conflict (granularity, bucket, series) do update set ${sums}, units = ${target.addUnits(table)}`,
     );
   });
 }
@@ -165,13 +160,12 @@ const ROLLUP_COLUMNS = [
   'event_count',
   'failure_count',
   'cost_micros',
+  'units',
 ];
 
-/** The batch's roll-up, unit and user rows for every granularity (the same rows metering writes). */
-function rollupRows(events: EventRow[]): { rollups: Value[][]; units: Value[][]; users: Value[][] } {
-  const rollups = new Map<string, Value[]>();
-  const units = new Map<string, Value[]>();
-  const users = new Map<string, Value[]>();
+/** The batch's roll-up rows for every granularity (the same rows metering writes). */
+function rollupRows(events: EventRow[]): Value[][] {
+  const rollups = new Map<string, { row: Value[]; units: Record<string, number> }>();
   for (const event of events) {
     const [, at, provider, operation, model, feature, region, userId, unitsJson, cost, currency] = event;
     const success = event[12];
@@ -185,24 +179,17 @@ function rollupRows(events: EventRow[]): { rollups: Value[][]; units: Value[][];
     for (const granularity of GRANULARITIES as readonly Granularity[]) {
       const bucket = bucketStart(at, granularity);
       const key = `${granularity} ${bucket.getTime()} ${series}`;
-      const rollup = rollups.get(key);
+      let rollup = rollups.get(key);
       if (rollup) {
-        rollup[10] = (rollup[10] as number) + 1;
-        rollup[11] = (rollup[11] as number) + (success ? 0 : 1);
-        rollup[12] = (rollup[12] as number) + cost;
+        rollup.row[10] = (rollup.row[10] as number) + 1;
+        rollup.row[11] = (rollup.row[11] as number) + (success ? 0 : 1);
+        rollup.row[12] = (rollup.row[12] as number) + cost;
       } else {
-        rollups.set(key, [granularity, bucket, series, ...dimensions, 1, success ? 0 : 1, cost]);
+        rollup = { row: [granularity, bucket, series, ...dimensions, 1, success ? 0 : 1, cost], units: {} };
+        rollups.set(key, rollup);
       }
-      for (const [unit, quantity] of quantities) {
-        const unitRow = units.get(`${key} ${unit}`);
-        if (unitRow) unitRow[4] = (unitRow[4] as number) + quantity;
-        else units.set(`${key} ${unit}`, [granularity, bucket, series, unit, quantity]);
-      }
-      if (userId !== null) {
-        const userKey = `${granularity} ${bucket.getTime()} ${provider} ${userId}`;
-        if (!users.has(userKey)) users.set(userKey, [granularity, bucket, provider, userId]);
-      }
+      for (const [unit, quantity] of quantities) rollup.units[unit] = (rollup.units[unit] ?? 0) + quantity;
     }
   }
-  return { rollups: [...rollups.values()], units: [...units.values()], users: [...users.values()] };
+  return [...rollups.values()].map(({ row, units }) => [...row, JSON.stringify(units)]);
 }

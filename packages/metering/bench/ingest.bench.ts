@@ -50,7 +50,7 @@ const TARGET_EVENTS_PER_S = 10_000;
 const CHECK_TARGET_US = 50;
 const QUOTA_CUSTOMERS = 1_000;
 const PREFIX = DEFAULT_TABLE_PREFIX;
-const USAGE_TABLES = ['usage_events', 'usage_rollups', 'usage_rollup_units', 'usage_rollup_users'];
+const USAGE_TABLES = ['usage_events', 'usage_rollups'];
 const ALL_TIME = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') };
 
 const priceBook = defaultPriceBook();

@@ -303,23 +303,11 @@ export interface UsageRollupsTable {
   event_count: DbInteger;
   failure_count: DbInteger;
   cost_micros: DbInteger;
-}
-
-/** The unit sums of a roll-up row: one row per unit key of its events. */
-export interface UsageRollupUnitsTable {
-  granularity: string;
-  bucket: DbDate;
-  series: string;
-  unit: string;
-  quantity: DbInteger;
-}
-
-/** The users with events in a bucket, per provider: present or absent, never counted up. */
-export interface UsageRollupUsersTable {
-  granularity: string;
-  bucket: DbDate;
-  provider: string;
-  user_id: string;
+  /**
+   * The unit sums, a JSON object: `{"input_tokens": 1200}` (text on SQLite and MySQL; written as
+   * the object itself where rows travel as JSON, PostgreSQL's jsonb).
+   */
+  units: string | Record<string, number>;
 }
 
 export interface UsageBudgetsTable {
@@ -370,8 +358,6 @@ export interface Database {
   mrr_movements: MrrMovementsTable;
   usage_events: UsageEventsTable;
   usage_rollups: UsageRollupsTable;
-  usage_rollup_units: UsageRollupUnitsTable;
-  usage_rollup_users: UsageRollupUsersTable;
   usage_budgets: UsageBudgetsTable;
   usage_alerts: UsageAlertsTable;
   migrations: MigrationsTable;
@@ -395,8 +381,6 @@ export const TABLE_NAMES: readonly TableName[] = [
   'mrr_movements',
   'usage_events',
   'usage_rollups',
-  'usage_rollup_units',
-  'usage_rollup_users',
   'usage_budgets',
   'usage_alerts',
   'migrations',

@@ -205,7 +205,11 @@ function emptyRollup(bucket: Date, dimensions: Dimensions, currency: string): Ro
 }
 
 function addUnits(total: Record<string, number>, units: Record<string, number>): void {
-  for (const [unit, quantity] of Object.entries(units)) total[unit] = (total[unit] ?? 0) + quantity;
+  for (const [unit, quantity] of Object.entries(units)) {
+    // Defined, not assigned: a unit named `__proto__` is a key like any other.
+    const sum = (Object.hasOwn(total, unit) ? total[unit]! : 0) + quantity;
+    Object.defineProperty(total, unit, { value: sum, enumerable: true, writable: true, configurable: true });
+  }
 }
 
 function addUser(users: Map<number, BucketUsers>, bucket: Date, provider: string, userId: string): void {

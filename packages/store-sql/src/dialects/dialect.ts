@@ -3,7 +3,7 @@
 // hooks instead of testing which database it talks to.
 
 import type { StoreCapabilities, UpsertResult } from '@billkit/core';
-import type { Expression, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { AliasedRawBuilder, Expression, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database, DbBoolean, DbDate } from '../schema.js';
 
 /** A connection or a transaction on one: both run queries the same way. */
@@ -40,6 +40,8 @@ export interface ColumnTypes {
   text: RawBuilder<unknown>;
   /** Long text: event payloads, JSON. */
   longText: RawBuilder<unknown>;
+  /** A JSON object the database reads and updates in place (jsonb, json; text on SQLite). */
+  json: RawBuilder<unknown>;
   bigint: RawBuilder<unknown>;
   integer: RawBuilder<unknown>;
   boolean: RawBuilder<unknown>;
@@ -48,6 +50,42 @@ export interface ColumnTypes {
   /** An increasing, database-assigned bigint primary key (the audit log's append order). */
   sequenceKey: RawBuilder<unknown>;
 }
+
+/**
+ * Flat JSON objects of whole numbers (metering's unit sums: `{"input_tokens": 1200}`), read and
+ * added to inside the database. Keys are any text (quoted into paths, never spliced), values
+ * 64-bit integers.
+ */
+export interface CountObjects {
+  /** The number at `key`, as a 64-bit integer; null where the object has no such key. */
+  get(object: Expression<unknown>, key: Expression<unknown>): RawBuilder<number | null>;
+  /**
+   * `object` with each entry's key set to its value; an entry whose value is null leaves the key as
+   * the object has it. At most `MAX_COUNT_ENTRIES` entries per call (function argument limits).
+   */
+  set(
+    object: Expression<unknown>,
+    entries: ReadonlyArray<readonly [key: Expression<unknown>, value: Expression<unknown>]>,
+  ): RawBuilder<unknown>;
+  /**
+   * A FROM item with a row per entry of `object` (a column of an earlier FROM item), named `alias`,
+   * and the expressions of its key and (integer) value.
+   */
+  entries(
+    object: Expression<unknown>,
+    alias: string,
+  ): { from: AliasedRawBuilder<unknown, string>; key: RawBuilder<string>; value: RawBuilder<number> };
+}
+
+/** Entries one `CountObjects.set` takes: SQLite's functions take at most 127 arguments, PostgreSQL's 100. */
+export const MAX_COUNT_ENTRIES = 40;
+
+/**
+ * How a batch of rows travels in one multi-row INSERT: as a VALUES list of bind parameters, or as
+ * one JSON parameter read by `json_populate_recordset` over the table's row type (PostgreSQL: half
+ * the server time of a VALUES list of thousands of parameters).
+ */
+export type BulkRows = 'values' | 'jsonRecordset';
 
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres' | 'mysql';
@@ -61,6 +99,14 @@ export interface SqlDialect {
   readonly types: ColumnTypes;
   /** Appended to CREATE TABLE (engine, charset, collation). */
   readonly tableOptions: RawBuilder<unknown> | null;
+  /** How multi-row INSERTs of many rows (usage events and roll-ups) send them. */
+  readonly bulkRows: BulkRows;
+  /**
+   * The clause that turns an INSERT into an upsert: `ON CONFLICT (key) DO …` (`excluded.c` is the
+   * new row's value), or MySQL's `ON DUPLICATE KEY UPDATE` (`VALUES(c)`).
+   */
+  readonly upsertClause: 'onConflict' | 'onDuplicateKey';
+  readonly counts: CountObjects;
 
   toDbDate(date: Date): DbDate;
   fromDbDate(value: DbDate): Date;

@@ -84,6 +84,7 @@ export const mysqlDialect: SqlDialect = {
     short: sql`varchar(100)`,
     text: sql`text`,
     longText: sql`longtext`,
+    json: sql`json`,
     bigint: sql`bigint`,
     integer: sql`int`,
     boolean: sql`boolean`,
@@ -91,6 +92,25 @@ export const mysqlDialect: SqlDialect = {
     sequenceKey: sql`bigint auto_increment primary key`,
   },
   tableOptions: sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin`,
+  bulkRows: 'values',
+  upsertClause: 'onDuplicateKey',
+  counts: {
+    get: (object, key) =>
+      sql<number | null>`cast(json_extract(${object}, concat('$.', json_quote(${key}))) as signed)`,
+    // A merge patch drops a null value's key: the value is null only where the object lacks the key.
+    set: (object, entries) => sql`json_merge_patch(${object}, json_object(${sql.join(entries.flat())}))`,
+    // JSON_TABLE lists values, not keys: the keys' array is listed, each key's value looked up.
+    entries: (object, alias) => {
+      const key = sql<string>`${sql.ref(`${alias}.entry_key`)}`;
+      return {
+        from: sql`json_table(json_keys(${object}), '$[*]' columns (entry_key varchar(255) path '$'))`.as(
+          alias,
+        ),
+        key,
+        value: sql<number>`cast(json_extract(${object}, concat('$.', json_quote(${key}))) as signed)`,
+      };
+    },
+  },
 
   toDbDate: (date) => date.toISOString().slice(0, 23).replace('T', ' '),
   fromDbDate: (value) => (value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`)),

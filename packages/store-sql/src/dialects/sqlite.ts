@@ -98,6 +98,7 @@ export const sqliteDialect: SqlDialect = {
     short: sql`text`,
     text: sql`text`,
     longText: sql`text`,
+    json: sql`text`,
     bigint: sql`integer`,
     integer: sql`integer`,
     boolean: sql`integer`,
@@ -105,6 +106,19 @@ export const sqliteDialect: SqlDialect = {
     sequenceKey: sql`integer primary key autoincrement`,
   },
   tableOptions: null,
+  bulkRows: 'values',
+  upsertClause: 'onConflict',
+  counts: {
+    // A quoted label ('$."a.b"') is one key, whatever it holds.
+    get: (object, key) => sql<number | null>`json_extract(${object}, '$.' || json_quote(${key}))`,
+    // A merge patch drops a null value's key: the value is null only where the object lacks the key.
+    set: (object, entries) => sql`json_patch(${object}, json_object(${sql.join(entries.flat())}))`,
+    entries: (object, alias) => ({
+      from: sql`json_each(${object})`.as(alias),
+      key: sql<string>`${sql.ref(`${alias}.key`)}`,
+      value: sql<number>`${sql.ref(`${alias}.value`)}`,
+    }),
+  },
 
   toDbDate: (date) => date.toISOString(),
   fromDbDate: (value) => (value instanceof Date ? new Date(value.getTime()) : new Date(value)),

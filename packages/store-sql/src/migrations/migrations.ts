@@ -537,38 +537,10 @@ async function createMeteringTables({ db, types: t, prefix, finish }: MigrationC
       .addColumn('event_count', t.bigint, (c) => c.notNull())
       .addColumn('failure_count', t.bigint, (c) => c.notNull())
       .addColumn('cost_micros', t.bigint, (c) => c.notNull())
+      // The unit sums: one object per row, added to in place (a row per unit cost a write each).
+      .addColumn('units', t.json, (c) => c.notNull())
       .addPrimaryKeyConstraint(`${prefix}usage_rollups_pkey`, ['granularity', 'bucket', 'series']),
   ).execute();
-  await finish(
-    schema
-      .createTable('usage_rollup_units')
-      .addColumn('granularity', t.short, (c) => c.notNull())
-      .addColumn('bucket', t.timestamp, (c) => c.notNull())
-      .addColumn('series', t.id, (c) => c.notNull())
-      .addColumn('unit', t.id, (c) => c.notNull())
-      .addColumn('quantity', t.bigint, (c) => c.notNull())
-      .addPrimaryKeyConstraint(`${prefix}usage_rollup_units_pkey`, [
-        'granularity',
-        'bucket',
-        'series',
-        'unit',
-      ]),
-  ).execute();
-  await finish(
-    schema
-      .createTable('usage_rollup_users')
-      .addColumn('granularity', t.short, (c) => c.notNull())
-      .addColumn('bucket', t.timestamp, (c) => c.notNull())
-      .addColumn('provider', t.id, (c) => c.notNull())
-      .addColumn('user_id', t.id, (c) => c.notNull())
-      .addPrimaryKeyConstraint(`${prefix}usage_rollup_users_pkey`, [
-        'granularity',
-        'bucket',
-        'provider',
-        'user_id',
-      ]),
-  ).execute();
-
   await finish(
     schema
       .createTable('usage_budgets')

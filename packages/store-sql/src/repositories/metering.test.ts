@@ -240,6 +240,37 @@ for (const target of targets) {
       });
     });
 
+    it('adds unit sums of any names, sets and number across batches, as the memory store does', async () => {
+      const [store] = await migrated(target, freshPrefix());
+      await using([store!], async () => {
+        // Names a JSON path would misread unless quoted, and more units than one JSON call takes.
+        const awkward = ['a.b', 'x"y', '$', '[0]', "it's", 'ключ', '__proto__', 'back\\slash'];
+        const many = Array.from({ length: 45 }, (_, index) => `unit_${String(index).padStart(2, '0')}`);
+        const at = new Date(START);
+        const base = { at, userId: 'u_1', model: 'gpt-4.1' };
+        const batches = [
+          [aUsageEvent({ ...base, id: 'evt_1', units: { input_tokens: 2 ** 40, [awkward[0]!]: 1 } })],
+          [
+            aUsageEvent({
+              ...base,
+              id: 'evt_2',
+              units: Object.fromEntries([...awkward, ...many].map((unit, index) => [unit, index + 1])),
+            }),
+            aUsageEvent({ ...base, id: 'evt_3', units: { output_tokens: 0 } }),
+          ],
+          [aUsageEvent({ ...base, id: 'evt_4', units: { input_tokens: 5, 'x"y': 10, unit_44: 1 } })],
+        ];
+        for (const batch of batches) await store!.metering.recordBatch(batch);
+
+        const [month] = await store!.metering.usage({ ...everything, granularity: 'month', groupBy: [] });
+        expect(month?.units.input_tokens).toBe(2 ** 40 + 5);
+        expect(month?.units['x"y']).toBe(2 + 10);
+        expect(month?.units.output_tokens).toBe(0);
+        expect(Object.keys(month?.units ?? {})).toHaveLength(2 + awkward.length + many.length);
+        expect(await everythingRolledUp(store!)).toEqual(await reference(batches.flat()));
+      });
+    });
+
     it('claims an alert of a fractional threshold apart from the whole one next to it', async () => {
       const [store] = await migrated(target, freshPrefix());
       await using([store!], async () => {

@@ -1,7 +1,8 @@
 // The metering part of the port: raw usage events, their roll-ups per minute / hour / day / month
-// (unit sums and each bucket's users in tables of their own), budgets and alerts. `recordBatch` is
-// one transaction that stores the ids not stored yet and adds exactly those events to the roll-ups
-// with increments, so batches racing across processes count each id once; `usage` sums roll-ups in SQL.
+// (one row per bucket and series, its unit sums a JSON object in the row), budgets and alerts.
+// `recordBatch` is one transaction that stores the ids not stored yet and adds exactly those events
+// to the roll-ups with increments, so batches racing across processes count each id once; `usage`
+// and `distinctUsers` read the roll-ups in SQL.
 
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -21,9 +22,9 @@ import {
   type UsageQuery,
   type UsageRow,
 } from '@billkit/core';
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { parseJson, toBoolean, toNumber, toNumberOrNull } from '../columns.js';
-import type { Executor, SqlDialect } from '../dialects/dialect.js';
+import { type Executor, MAX_COUNT_ENTRIES, type SqlDialect } from '../dialects/dialect.js';
 import type {
   Database,
   DbDate,
@@ -32,10 +33,9 @@ import type {
   UsageBudgetsTable,
   UsageEventsTable,
   UsageRollupsTable,
-  UsageRollupUnitsTable,
-  UsageRollupUsersTable,
 } from '../schema.js';
 import { atomically, type SqlContext, writeOnce } from '../sql-context.js';
+import { recordInOneStatement } from './metering-rollups-in-sql.js';
 
 /** The cursor of `events` names this list (see `MeteringRepository.events`). */
 const EVENTS_CURSOR_LIST = 'usageEvents';
@@ -46,20 +46,9 @@ const EVENTS_CURSOR_LIST = 'usageEvents';
  */
 const MAX_BIND_PARAMETERS = 30_000;
 
-/**
- * How each database takes a batch of rows, beside the dialect's own hooks: the clause that turns an
- * INSERT into an upsert (`ON CONFLICT (key) DO …`, or MySQL's `ON DUPLICATE KEY UPDATE`), and how
- * the rows travel. PostgreSQL gets them as one JSON parameter read by `json_populate_recordset` over
- * the table's own row type: half the server time of a VALUES list of thousands of parameters.
- */
-const BULK_WRITES = {
-  sqlite: { upsert: 'onConflict', rows: 'values' },
-  postgres: { upsert: 'onConflict', rows: 'jsonRecordset' },
-  mysql: { upsert: 'onDuplicateKey', rows: 'values' },
-} as const satisfies Record<
-  SqlDialect['name'],
-  { upsert: 'onConflict' | 'onDuplicateKey'; rows: 'values' | 'jsonRecordset' }
->;
+/** Columns of an event row and of a roll-up row (what one row takes of the bind parameters). */
+const EVENT_COLUMNS = 14;
+const ROLLUP_COLUMNS = 14;
 
 /** The roll-up column of each dimension. */
 const DIMENSION_COLUMNS = {
@@ -71,18 +60,17 @@ const DIMENSION_COLUMNS = {
   userId: 'user_id',
 } as const satisfies Record<UsageDimension, keyof UsageRollupsTable>;
 
-type WrittenTable =
-  | 'usage_events'
-  | 'usage_rollups'
-  | 'usage_rollup_units'
-  | 'usage_rollup_users'
-  | 'usage_budgets';
+type WrittenTable = 'usage_events' | 'usage_rollups' | 'usage_budgets';
 
 /** What an insert does to a row whose key is stored already. */
 type OnClash =
   | { keep: 'stored' }
-  /** Adds the new row's values of these columns to the stored ones. */
-  | { add: string[] }
+  /**
+   * Adds the new row's values of these columns to the stored ones, and, in the JSON object of
+   * counts `counts.column`, each of `counts.keys` the new row has to the stored one's (a key only
+   * one of them has is taken as it is).
+   */
+  | { add: string[]; counts?: { column: string; keys: readonly string[] } }
   /** Takes the new row's values of these columns. */
   | { replace: string[] };
 
@@ -96,15 +84,7 @@ interface RollupDelta {
   count: number;
   failures: number;
   costMicros: number;
-  units: Map<string, number>;
-}
-
-/** A (granularity, bucket, provider, user) presence row a batch inserts unless it is there. */
-interface UserPresence {
-  granularity: Granularity;
-  bucket: Date;
-  provider: string;
-  userId: string;
+  units: Record<string, number>;
 }
 
 export function meteringRepository(context: SqlContext): MeteringRepository {
@@ -126,7 +106,7 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
       .sort((a, b) => compareStrings(a.id, b.id))
       .map((event) => eventRow(dialect, event, token));
     const stored = new Set<string>();
-    for (const chunk of inChunks(rows)) {
+    for (const chunk of inChunks(rows, EVENT_COLUMNS, dialect)) {
       const insert = insertRows(executor, 'usage_events', chunk, ['id'], { keep: 'stored' });
       if (dialect.supportsReturning) {
         const inserted = (await insert.returning('id').execute()) as Array<{ id: string }>;
@@ -149,30 +129,22 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
     return stored;
   };
 
-  /** Adds the events to the roll-ups, their unit sums and their buckets' users. */
+  /** Adds the events to the roll-ups of every granularity: counts, cost and unit sums. */
   const addToRollups = async (executor: Executor, events: UsageEventRecord[]): Promise<void> => {
     // Rows in key order: concurrent batches lock the rows they share in one order, never in a cycle.
-    const { rollups, users } = rollupDeltas(events);
-    const rollupRows = rollups.map((delta) => rollupRow(dialect, delta));
-    for (const chunk of inChunks(rollupRows)) {
-      await insertRows(executor, 'usage_rollups', chunk, ['granularity', 'bucket', 'series'], {
-        add: ['event_count', 'failure_count', 'cost_micros'],
-      }).execute();
-    }
-    const unitRows = rollups.flatMap((delta) => unitRowsOf(dialect, delta));
-    for (const chunk of inChunks(unitRows)) {
-      await insertRows(executor, 'usage_rollup_units', chunk, ['granularity', 'bucket', 'series', 'unit'], {
-        add: ['quantity'],
-      }).execute();
-    }
-    const userRows = users.map((user) => userRow(dialect, user));
-    for (const chunk of inChunks(userRows)) {
+    const deltas = rollupDeltas(events);
+    for (const chunk of inChunks(deltas, ROLLUP_COLUMNS, dialect)) {
+      const units = new Set<string>();
+      for (const delta of chunk) for (const unit in delta.units) units.add(unit);
       await insertRows(
         executor,
-        'usage_rollup_users',
-        chunk,
-        ['granularity', 'bucket', 'provider', 'user_id'],
-        { keep: 'stored' },
+        'usage_rollups',
+        chunk.map((delta) => rollupRow(dialect, delta)),
+        ['granularity', 'bucket', 'series'],
+        {
+          add: ['event_count', 'failure_count', 'cost_micros'],
+          counts: { column: 'units', keys: [...units].sort(compareStrings) },
+        },
       ).execute();
     }
   };
@@ -186,6 +158,9 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
         candidates.length === 0
           ? new Set<string>()
           : await atomically(context, async (executor) => {
+              // Where rows travel as JSON (PostgreSQL), the server sums the roll-ups itself.
+              if (dialect.bulkRows === 'jsonRecordset')
+                return recordInOneStatement(executor, candidates, seriesOf);
               const ids = await storeNewEvents(executor, candidates);
               await addToRollups(
                 executor,
@@ -198,11 +173,13 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
 
     usage: (query) => usageRows(context, query),
 
+    // Each roll-up row is one user's (or no user's): a bucket's users are its rows' distinct user ids.
     distinctUsers: async ({ from, to, granularity, provider }) => {
       let select = db
-        .selectFrom('usage_rollup_users')
+        .selectFrom('usage_rollups')
         .select((eb) => ['bucket', eb.fn.count<DbInteger>('user_id').distinct().as('users')])
         .where('granularity', '=', checkGranularity(granularity))
+        .where('user_id', 'is not', null)
         .where('bucket', '>=', dialect.toDbDate(from))
         .where('bucket', '<', dialect.toDbDate(to));
       if (provider !== undefined) select = select.where('provider', '=', provider);
@@ -245,23 +222,16 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
       return Number(result.numDeletedRows);
     },
 
-    pruneRollups: (granularity, before) =>
-      atomically(context, async (executor) => {
-        const key = { granularity: checkGranularity(granularity), before: dialect.toDbDate(before) };
-        const result = await executor
+    pruneRollups: async (granularity, before) => {
+      const result = await writeOnce(context, (executor) =>
+        executor
           .deleteFrom('usage_rollups')
-          .where('granularity', '=', key.granularity)
-          .where('bucket', '<', key.before)
-          .executeTakeFirst();
-        for (const table of ['usage_rollup_units', 'usage_rollup_users'] as const) {
-          await executor
-            .deleteFrom(table)
-            .where('granularity', '=', key.granularity)
-            .where('bucket', '<', key.before)
-            .execute();
-        }
-        return Number(result.numDeletedRows);
-      }),
+          .where('granularity', '=', checkGranularity(granularity))
+          .where('bucket', '<', dialect.toDbDate(before))
+          .executeTakeFirst(),
+      );
+      return Number(result.numDeletedRows);
+    },
 
     budgets: {
       list: async () => {
@@ -335,33 +305,51 @@ function insertWithClash(
   key: string[],
   onClash: OnClash,
 ) {
-  const { upsert, rows: rowsAs } = BULK_WRITES[dialect.name];
   const insert =
-    rowsAs === 'jsonRecordset' ? insertFromJson(db, table, rows) : db.insertInto(table).values(rows as never);
+    dialect.bulkRows === 'jsonRecordset'
+      ? insertFromJson(db, table, rows)
+      : db.insertInto(table).values(rows as never);
   const ref = sql.ref;
-  if (upsert === 'onDuplicateKey') {
-    const fresh = (column: string) => sql`values(${ref(column)})`;
-    const updates =
-      'add' in onClash
-        ? assignments(onClash.add, (column) => sql`${ref(column)} + ${fresh(column)}`)
-        : 'replace' in onClash
-          ? assignments(onClash.replace, fresh)
-          : { [key[0]!]: ref(key[0]!) };
-    return insert.onDuplicateKeyUpdate(updates as never);
-  }
+  const byKey = dialect.upsertClause === 'onDuplicateKey';
+  /** The stored row's value of a column, and the new row's. */
+  const stored = (column: string) => (byKey ? ref(column) : ref(`${table}.${column}`));
+  const fresh = (column: string) => (byKey ? sql`values(${ref(column)})` : ref(`excluded.${column}`));
+  const updates = (): Record<string, unknown> | null => {
+    if ('replace' in onClash) return assignments(onClash.replace, fresh);
+    if (!('add' in onClash)) return null;
+    const sums = assignments(onClash.add, (column) => sql`${stored(column)} + ${fresh(column)}`);
+    if (onClash.counts === undefined || onClash.counts.keys.length === 0) return sums;
+    const { column, keys } = onClash.counts;
+    return { ...sums, [column]: addCounts(dialect, stored(column), fresh(column), keys) };
+  };
+  const set = updates();
+  if (byKey) return insert.onDuplicateKeyUpdate((set ?? { [key[0]!]: ref(key[0]!) }) as never);
   return insert.onConflict((conflict) => {
     const target = conflict.columns(key as never);
-    if ('add' in onClash)
-      return target.doUpdateSet(
-        assignments(
-          onClash.add,
-          (column) => sql`${ref(`${table}.${column}`)} + ${ref(`excluded.${column}`)}`,
-        ) as never,
-      );
-    if ('replace' in onClash)
-      return target.doUpdateSet(assignments(onClash.replace, (column) => ref(`excluded.${column}`)) as never);
-    return target.doNothing();
+    return set === null ? target.doNothing() : target.doUpdateSet(set as never);
   });
+}
+
+/**
+ * The stored JSON object of counts with the new one's `keys` added: the sum where both have a
+ * key, else the one that has it (`coalesce(a + b, a, b)`; null, so untouched, where neither has).
+ */
+function addCounts(
+  dialect: SqlDialect,
+  stored: Expression<unknown>,
+  fresh: Expression<unknown>,
+  keys: readonly string[],
+) {
+  const { counts } = dialect;
+  let object: Expression<unknown> = stored;
+  for (let start = 0; start < keys.length; start += MAX_COUNT_ENTRIES) {
+    const entries = keys.slice(start, start + MAX_COUNT_ENTRIES).map((key) => {
+      const [a, b] = [counts.get(stored, sql.val(key)), counts.get(fresh, sql.val(key))];
+      return [sql.val(key), sql`coalesce(${a} + ${b}, ${a}, ${b})`] as const;
+    });
+    object = counts.set(object, entries);
+  }
+  return object;
 }
 
 /** INSERT … SELECT the rows from one JSON parameter, typed by the table's row type (PostgreSQL). */
@@ -378,10 +366,16 @@ function assignments(columns: string[], value: (column: string) => unknown): Rec
   return Object.fromEntries(columns.map((column) => [column, value(column)]));
 }
 
-/** Rows in groups small enough for one statement's bind parameters. */
-function inChunks<T extends object>(rows: T[]): T[][] {
+/**
+ * Rows of `columns` columns in groups small enough for one statement's bind parameters (one group
+ * where the rows travel as one JSON parameter).
+ */
+function inChunks<T>(rows: T[], columns: number, dialect?: SqlDialect): T[][] {
   if (rows.length === 0) return [];
-  const perStatement = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / Object.keys(rows[0]!).length));
+  const perStatement =
+    dialect?.bulkRows === 'jsonRecordset'
+      ? rows.length
+      : Math.max(1, Math.floor(MAX_BIND_PARAMETERS / columns));
   const chunks: T[][] = [];
   for (let start = 0; start < rows.length; start += perStatement)
     chunks.push(rows.slice(start, start + perStatement));
@@ -404,55 +398,33 @@ function splitBatch(
   return { stored, duplicates };
 }
 
-/**
- * What the events add to each roll-up row of every granularity, and the presence rows of their
- * users, each in key order.
- */
-function rollupDeltas(events: UsageEventRecord[]): { rollups: RollupDelta[]; users: UserPresence[] } {
+/** What the events add to each roll-up row of every granularity, in key order. */
+function rollupDeltas(events: UsageEventRecord[]): RollupDelta[] {
   const rollups = new Map<string, RollupDelta>();
-  const users = new Map<string, UserPresence>();
   for (const event of events) {
     const series = seriesOf(event);
-    const user = event.userId === null ? null : JSON.stringify([event.provider, event.userId]);
-    const units = Object.entries(event.units);
     for (const granularity of GRANULARITIES) {
       const bucket = bucketStart(event.at, granularity);
       const key = `${granularity} ${bucket.getTime()} ${series}`;
       let delta = rollups.get(key);
       if (delta === undefined) {
-        delta = {
-          granularity,
-          bucket,
-          series,
-          event,
-          count: 0,
-          failures: 0,
-          costMicros: 0,
-          units: new Map(),
-        };
+        const units: Record<string, number> = Object.create(null);
+        delta = { granularity, bucket, series, event, count: 0, failures: 0, costMicros: 0, units };
         rollups.set(key, delta);
       }
       delta.count += 1;
       if (!event.success) delta.failures += 1;
       delta.costMicros += event.costMicros;
-      for (const [unit, quantity] of units) delta.units.set(unit, (delta.units.get(unit) ?? 0) + quantity);
-
-      if (event.userId === null) continue;
-      const userKey = `${granularity} ${bucket.getTime()} ${user}`;
-      if (!users.has(userKey))
-        users.set(userKey, { granularity, bucket, provider: event.provider, userId: event.userId });
+      for (const [unit, quantity] of Object.entries(event.units))
+        delta.units[unit] = (delta.units[unit] ?? 0) + quantity;
     }
   }
-  const byRollupKey = (a: RollupDelta, b: RollupDelta) =>
-    compareStrings(a.granularity, b.granularity) ||
-    a.bucket.getTime() - b.bucket.getTime() ||
-    compareStrings(a.series, b.series);
-  const byUserKey = (a: UserPresence, b: UserPresence) =>
-    compareStrings(a.granularity, b.granularity) ||
-    a.bucket.getTime() - b.bucket.getTime() ||
-    compareStrings(a.provider, b.provider) ||
-    compareStrings(a.userId, b.userId);
-  return { rollups: [...rollups.values()].sort(byRollupKey), users: [...users.values()].sort(byUserKey) };
+  return [...rollups.values()].sort(
+    (a, b) =>
+      compareStrings(a.granularity, b.granularity) ||
+      a.bucket.getTime() - b.bucket.getTime() ||
+      compareStrings(a.series, b.series),
+  );
 }
 
 /**
@@ -480,27 +452,8 @@ function rollupRow(dialect: SqlDialect, delta: RollupDelta): UsageRollupsTable {
     event_count: delta.count,
     failure_count: delta.failures,
     cost_micros: delta.costMicros,
-  };
-}
-
-/** The delta's unit sums, in unit order (the rows' key order). */
-function unitRowsOf(dialect: SqlDialect, delta: RollupDelta): UsageRollupUnitsTable[] {
-  const bucket = dialect.toDbDate(delta.bucket);
-  return [...delta.units.keys()].sort(compareStrings).map((unit) => ({
-    granularity: delta.granularity,
-    bucket,
-    series: delta.series,
-    unit,
-    quantity: delta.units.get(unit)!,
-  }));
-}
-
-function userRow(dialect: SqlDialect, user: UserPresence): UsageRollupUsersTable {
-  return {
-    granularity: user.granularity,
-    bucket: dialect.toDbDate(user.bucket),
-    provider: user.provider,
-    user_id: user.userId,
+    // PostgreSQL's rows travel as JSON, where the object goes in as the jsonb it is stored as.
+    units: dialect.bulkRows === 'jsonRecordset' ? delta.units : JSON.stringify(delta.units),
   };
 }
 
@@ -511,8 +464,9 @@ type RollupAlias = ExpressionBuilder<Database & { r: UsageRollupsTable }, 'r'>;
 
 /**
  * The query's rows in one statement (one snapshot, so never part of a batch): the roll-ups' sums
- * per bucket, grouped dimensions and currency, UNION ALL the unit sums of the same groups per
- * unit, put together and sorted here as the memory store sorts (UTF-16 order, nulls first).
+ * per bucket, grouped dimensions and currency, UNION ALL the sums of the same groups per unit (the
+ * entries of the rows' unit objects), put together and sorted here as the memory store sorts
+ * (UTF-16 order, nulls first).
  */
 async function usageRows(context: SqlContext, query: UsageQuery): Promise<UsageRow[]> {
   const { db, dialect } = context;
@@ -545,23 +499,19 @@ async function usageRows(context: SqlContext, query: UsageQuery): Promise<UsageR
     ])
     .where(matching)
     .groupBy(['r.bucket', ...grouped, 'r.currency']);
+  // Each row's unit sums, an entry at a time (a FROM item that reads the row's JSON object).
+  const entry = dialect.counts.entries(sql.ref('r.units'), 'u');
   const units = db
-    .selectFrom('usage_rollups as r')
-    .innerJoin('usage_rollup_units as u', (join) =>
-      join
-        .onRef('u.granularity', '=', 'r.granularity')
-        .onRef('u.bucket', '=', 'r.bucket')
-        .onRef('u.series', '=', 'r.series'),
-    )
+    .selectFrom(['usage_rollups as r', entry.from] as never as ['usage_rollups as r'])
     .select(['r.bucket', ...grouped, 'r.currency'])
     .select([
-      sql<string | null>`${sql.ref('u.unit')}`.as('unit'),
-      total('u.quantity').as('count'),
+      sql<string | null>`${entry.key}`.as('unit'),
+      dialect.asBigint(sql`sum(${entry.value})`).as('count'),
       sql<number>`0`.as('failures'),
       sql<number>`0`.as('cost'),
     ])
     .where(matching)
-    .groupBy(['r.bucket', ...grouped, 'r.currency', 'u.unit']);
+    .groupBy(['r.bucket', ...grouped, 'r.currency', entry.key]);
   const rows = (await totals.unionAll(units as never).execute()) as Array<Record<string, unknown>>;
 
   const answer = new Map<string, UsageRow>();
@@ -587,7 +537,13 @@ async function usageRows(context: SqlContext, query: UsageQuery): Promise<UsageR
       usage.failures = toNumber(row.failures as DbInteger);
       usage.costMicros = toNumber(row.cost as DbInteger);
     } else {
-      usage.units[unit] = toNumber(row.count as DbInteger);
+      // Defined, not assigned: a unit named `__proto__` is a key like any other.
+      Object.defineProperty(usage.units, unit, {
+        value: toNumber(row.count as DbInteger),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return [...answer.values()].sort((a, b) => compareUsageRows(a, b, groupBy));
