@@ -61,6 +61,7 @@ const optionsSchema = z.strictObject({
   batch: z
     .strictObject({
       size: z.number().int().min(1).max(100_000).optional(),
+      concurrency: z.number().int().min(1).max(16).optional(),
       intervalMs: z.number().int().min(1).max(86_400_000).optional(),
       maxBuffered: z.number().int().min(1).optional(),
       retryMs: z.number().int().min(0).max(60_000).optional(),
@@ -197,6 +198,7 @@ export function createMetering(options: MeteringOptions): Metering {
   const recorder = createRecorder({
     write: (events) => store.metering.recordBatch(events),
     batchSize: parsed.batch?.size ?? 500,
+    concurrency: parsed.batch?.concurrency ?? 2,
     intervalMs: parsed.batch?.intervalMs ?? 1000,
     maxBuffered: parsed.batch?.maxBuffered ?? 10_000,
     retryMs: parsed.batch?.retryMs ?? 250,

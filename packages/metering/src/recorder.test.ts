@@ -39,6 +39,7 @@ function aRecorder(store: ReturnType<typeof aFakeStore>, options: Partial<Record
   const recorder = createRecorder({
     write: store.write,
     batchSize: 10,
+    concurrency: 2,
     intervalMs: 60_000,
     maxBuffered: 1000,
     retryMs: 0,
@@ -178,5 +179,90 @@ describe('the recorder', () => {
     expect(await reading).toBe(0);
     await flushing;
     expect(store.ids.size).toBe(1);
+  });
+
+  it('keeps at most `concurrency` batches at the store at once, and flush waits for all of them', async () => {
+    const gates: Array<() => void> = [];
+    let atStore = 0;
+    let mostAtStore = 0;
+    const written: string[] = [];
+    const { recorder } = aRecorder(aFakeStore(), {
+      batchSize: 2,
+      concurrency: 2,
+      write: async (events) => {
+        atStore++;
+        mostAtStore = Math.max(mostAtStore, atStore);
+        await new Promise<void>((open) => gates.push(open));
+        atStore--;
+        written.push(...events.map((event) => event.id));
+        return { stored: events.map((event) => event.id), duplicates: [] };
+      },
+    });
+    const events = Array.from({ length: 7 }, () => aUsageEvent());
+    for (const event of events) await recorder.accept(event);
+
+    let flushed = false;
+    const flushing = recorder.flush().then(() => {
+      flushed = true;
+    });
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    expect([...recorder.pending()]).toHaveLength(7);
+    while (written.length < events.length) {
+      await vi.waitFor(() => expect(gates.length).toBeGreaterThan(0));
+      expect(flushed).toBe(false);
+      gates.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await flushing;
+
+    expect(mostAtStore).toBe(2);
+    expect(written.sort()).toEqual(events.map((event) => event.id).sort());
+    expect(recorder.stats()).toMatchObject({ buffered: 0, stored: 7 });
+    await recorder.close();
+  });
+
+  it('writes the events of one failed write of two in flight on the retry, each counted once', async () => {
+    const store = aFakeStore();
+    const { recorder, backgroundErrors } = aRecorder(store, { batchSize: 3, concurrency: 2 });
+    store.failures = 1;
+    const events = Array.from({ length: 6 }, () => aUsageEvent());
+    for (const event of events) await recorder.accept(event);
+
+    await vi.waitFor(() => expect(store.ids.size).toBe(6));
+
+    expect(backgroundErrors).toHaveLength(1);
+    expect(store.batches.reduce((sum, size) => sum + size, 0)).toBe(6);
+    expect(recorder.stats()).toMatchObject({ buffered: 0, stored: 6, duplicates: 0, failedFlushes: 1 });
+    await recorder.close();
+  });
+
+  it('lets an exclusive read start only after every write at the store has ended', async () => {
+    const gates: Array<() => void> = [];
+    const store = aFakeStore();
+    const { recorder } = aRecorder(store, {
+      batchSize: 1,
+      concurrency: 2,
+      write: async (events) => {
+        await new Promise<void>((open) => gates.push(open));
+        return store.write(events);
+      },
+    });
+    await recorder.accept(aUsageEvent());
+    await recorder.accept(aUsageEvent());
+    const flushing = recorder.flush();
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+
+    let seen = -1;
+    const reading = recorder.exclusive(async () => {
+      seen = store.ids.size;
+    });
+    gates.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toBe(-1);
+    gates.shift()!();
+    await reading;
+    expect(seen).toBe(2);
+    await flushing;
+    await recorder.close();
   });
 });

@@ -1,5 +1,6 @@
 // The write path of `record`: accepted events wait in a buffer and go to the store in batches
-// (when a batch is full, and at least every interval), one write at a time. Back-pressure: while
+// (when a batch is full, and at least every interval), up to `concurrency` writes at a time (so
+// the next batch is sent while the database still works on the last). Back-pressure: while
 // `maxBuffered` events wait, `record` waits too. A failed write puts its events back in front and
 // is retried with back-off; `flush` and `close` lose nothing that was accepted.
 
@@ -14,6 +15,8 @@ export interface WriteResult {
 export interface RecorderOptions {
   write(events: readonly UsageEventRecord[]): Promise<WriteResult>;
   batchSize: number;
+  /** Writes in flight at once (each its own batch): 1 writes batches one after another. */
+  concurrency: number;
   intervalMs: number;
   maxBuffered: number;
   /** First retry delay after a failed write; it doubles up to 30 s. */
@@ -52,13 +55,15 @@ interface Waiter {
 
 export function createRecorder(options: RecorderOptions): Recorder {
   let buffer: UsageEventRecord[] = [];
-  let writing: UsageEventRecord[] = [];
+  /** The batches at the store, oldest first. */
+  const writing = new Set<UsageEventRecord[]>();
   let waiters: Waiter[] = [];
   let accepted = 0;
   let written = 0;
-  let inflight: Promise<void> | null = null;
-  /** The store call itself, once a batch is taken (`inflight` may still be waiting for a pause). */
-  let activeWrite: Promise<unknown> | null = null;
+  /** The writes started and not ended (some may still wait for a pause to end). */
+  const inflight = new Set<Promise<void>>();
+  /** The store calls themselves, once their batches are taken. */
+  const activeWrites = new Set<Promise<unknown>>();
   let consecutiveFailures = 0;
   let retryTimer: NodeJS.Timeout | null = null;
   let closing: Promise<void> | null = null;
@@ -68,7 +73,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const counts = { stored: 0, duplicates: 0, failedFlushes: 0 };
 
   const kickAt = Math.min(options.batchSize, options.maxBuffered);
-  const waiting = () => buffer.length + writing.length;
+  const waiting = () => {
+    let count = buffer.length;
+    for (const batch of writing) count += batch.length;
+    return count;
+  };
 
   const admit = (event: UsageEventRecord) => {
     buffer.push(event);
@@ -85,44 +94,63 @@ export function createRecorder(options: RecorderOptions): Recorder {
     if (buffer.length >= kickAt) drainInBackground();
   };
 
-  /** Writes the next batch; the one write in flight when there is one. */
-  const writeNext = (): Promise<void> => {
-    inflight ??= (async () => {
+  /** Writes the next batch (after a pause, if one is on). */
+  const startWrite = () => {
+    const write: Promise<void> = (async () => {
       while (resumed) await resumed;
       if (buffer.length === 0) return;
-      writing = buffer.splice(0, options.batchSize);
+      const batch = buffer.splice(0, options.batchSize);
+      writing.add(batch);
+      const call = options.write(batch);
+      activeWrites.add(call);
       let result: WriteResult;
       try {
-        activeWrite = options.write(writing);
-        result = (await activeWrite) as WriteResult;
+        result = await call;
       } catch (error) {
-        buffer = [...writing, ...buffer];
-        writing = [];
+        buffer = [...batch, ...buffer];
         consecutiveFailures++;
         counts.failedFlushes++;
         throw error;
+      } finally {
+        writing.delete(batch);
+        activeWrites.delete(call);
       }
-      const batch = writing;
-      writing = [];
       consecutiveFailures = 0;
       written += batch.length;
       counts.stored += result.stored.length;
       counts.duplicates += result.duplicates.length;
       options.onWritten(batch, result);
-    })().finally(() => {
-      activeWrite = null;
-      inflight = null;
-    });
-    return inflight;
+    })().finally(() => inflight.delete(write));
+    // A failure reaches whoever awaits the write; this copy only keeps it from going unhandled.
+    write.catch(() => {});
+    inflight.add(write);
+  };
+
+  /**
+   * Starts writes while the buffer has events and fewer than `concurrency` are in flight, then
+   * waits for one of those in flight to end (rejecting when it failed); resolves at once when
+   * nothing is in flight or waiting.
+   */
+  const writeNext = async (): Promise<void> => {
+    while (inflight.size < options.concurrency && buffer.length > 0) {
+      const before = buffer.length;
+      startWrite();
+      // A write that waits for a pause has not taken its batch yet: start no second one for it.
+      if (buffer.length === before) break;
+    }
+    if (inflight.size > 0) await Promise.race(inflight);
   };
 
   const retryDelay = () =>
     Math.min(options.retryMs * 2 ** Math.max(0, consecutiveFailures - 1), MAX_RETRY_MS);
 
-  /** Writes until the buffer is empty; on a failure, schedules a retry instead of throwing. */
+  /**
+   * Writes until the buffer is empty and every write has ended; on a failure, schedules a retry
+   * instead of throwing.
+   */
   const drain = async () => {
     try {
-      while (buffer.length > 0 || waiters.length > 0) {
+      while (buffer.length > 0 || waiters.length > 0 || inflight.size > 0) {
         await writeNext();
         admitWaiters();
       }
@@ -138,9 +166,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
     }
   };
 
+  let draining = false;
   const drainInBackground = () => {
-    if (inflight || retryTimer) return;
-    void drain();
+    if (draining || retryTimer) return;
+    draining = true;
+    void drain().finally(() => {
+      draining = false;
+    });
   };
 
   const interval = setInterval(() => {
@@ -159,7 +191,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const closeAndWrite = async () => {
     clearInterval(interval);
     let attempts = 0;
-    while (buffer.length > 0 || writing.length > 0 || waiters.length > 0) {
+    while (buffer.length > 0 || inflight.size > 0 || waiters.length > 0) {
       try {
         if (retryTimer) {
           clearTimeout(retryTimer);
@@ -203,7 +235,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       try {
         // A write already at the store finishes first (its events leave `pending`); one still
         // waiting to start stays paused until the read ends.
-        if (activeWrite) await inflight?.catch(() => {});
+        await Promise.allSettled([...activeWrites]);
         return await read();
       } finally {
         if (--pausers === 0) {
@@ -213,7 +245,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       }
     },
     *pending() {
-      yield* writing;
+      for (const batch of writing) yield* batch;
       yield* buffer;
     },
     stats: () => ({ buffered: waiting(), ...counts }),

@@ -237,6 +237,12 @@ export interface MeteringOptions {
   batch?: {
     /** Events per write; default 500. */
     size?: number;
+    /**
+     * Writes in flight at once, each a batch of its own in its own transaction; default 2 (the
+     * next batch is on its way while the database commits the last). 1 writes one after another,
+     * so of two copies of an idempotency key in different batches the earlier one is always kept.
+     */
+    concurrency?: number;
     /** Flush at least this often; default 1000 ms. */
     intervalMs?: number;
     /** Accepted events waiting beyond this make `record` wait (back-pressure); default 10 000. */
