@@ -78,6 +78,18 @@ describe('the recorder', () => {
     await recorder.close();
   });
 
+  it('leaves what is left after full batches for the interval, not a write of its own', async () => {
+    vi.useFakeTimers();
+    const store = aFakeStore();
+    const { recorder } = aRecorder(store, { batchSize: 5, intervalMs: 1000 });
+    for (let i = 0; i < 12; i++) await recorder.accept(aUsageEvent());
+    await vi.advanceTimersByTimeAsync(10);
+    expect(store.batches).toEqual([5, 5]);
+    await vi.advanceTimersByTimeAsync(990);
+    expect(store.batches).toEqual([5, 5, 2]);
+    await recorder.close();
+  });
+
   it('flush resolves once everything accepted before it is written, in batches of the set size', async () => {
     const store = aFakeStore();
     const { recorder } = aRecorder(store, { batchSize: 4 });
@@ -228,9 +240,11 @@ describe('the recorder', () => {
     const events = Array.from({ length: 6 }, () => aUsageEvent());
     for (const event of events) await recorder.accept(event);
 
-    await vi.waitFor(() => expect(store.ids.size).toBe(6));
+    await vi.waitFor(() => {
+      expect(store.ids.size).toBe(6);
+      expect(backgroundErrors).toHaveLength(1);
+    });
 
-    expect(backgroundErrors).toHaveLength(1);
     expect(store.batches.reduce((sum, size) => sum + size, 0)).toBe(6);
     expect(recorder.stats()).toMatchObject({ buffered: 0, stored: 6, duplicates: 0, failedFlushes: 1 });
     await recorder.close();

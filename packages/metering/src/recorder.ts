@@ -91,7 +91,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       admit(waiter.event);
       waiter.resolve();
     }
-    if (buffer.length >= kickAt) drainInBackground();
+    if (buffer.length >= kickAt) kick();
   };
 
   /** Writes the next batch (after a pause, if one is on). */
@@ -127,17 +127,25 @@ export function createRecorder(options: RecorderOptions): Recorder {
   };
 
   /**
-   * Starts writes while the buffer has events and fewer than `concurrency` are in flight, then
-   * waits for one of those in flight to end (rejecting when it failed); resolves at once when
-   * nothing is in flight or waiting.
+   * Starts writes while fewer than `concurrency` are in flight and the buffer holds a full batch
+   * (or, with `partial`, any event).
    */
-  const writeNext = async (): Promise<void> => {
-    while (inflight.size < options.concurrency && buffer.length > 0) {
+  const startWrites = (partial: boolean) => {
+    const least = partial ? 1 : kickAt;
+    while (inflight.size < options.concurrency && buffer.length >= least) {
       const before = buffer.length;
       startWrite();
       // A write that waits for a pause has not taken its batch yet: start no second one for it.
       if (buffer.length === before) break;
     }
+  };
+
+  /**
+   * Starts writes (of partial batches too, unless `fullOnly`), then waits for one of the writes in
+   * flight to end, rejecting when it failed; resolves at once when none is in flight.
+   */
+  const writeNext = async (fullOnly = false): Promise<void> => {
+    startWrites(!fullOnly);
     if (inflight.size > 0) await Promise.race(inflight);
   };
 
@@ -145,13 +153,14 @@ export function createRecorder(options: RecorderOptions): Recorder {
     Math.min(options.retryMs * 2 ** Math.max(0, consecutiveFailures - 1), MAX_RETRY_MS);
 
   /**
-   * Writes until the buffer is empty and every write has ended; on a failure, schedules a retry
-   * instead of throwing.
+   * Writes full batches while there are any, and waits for every write in flight (what is left of a
+   * batch waits for the interval, `flush` or `close`); on a failure, schedules a retry instead of
+   * throwing.
    */
   const drain = async () => {
     try {
-      while (buffer.length > 0 || waiters.length > 0 || inflight.size > 0) {
-        await writeNext();
+      while (buffer.length >= kickAt || waiters.length > 0 || inflight.size > 0) {
+        await writeNext(true);
         admitWaiters();
       }
     } catch (error) {
@@ -159,6 +168,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (!retryTimer && !closing) {
         retryTimer = setTimeout(() => {
           retryTimer = null;
+          startWrites(true);
           drainInBackground();
         }, retryDelay());
         retryTimer.unref();
@@ -175,8 +185,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
     });
   };
 
+  /** A full batch waits: sends it now if a write may start, and keeps a drain watching. */
+  const kick = () => {
+    if (!retryTimer) startWrites(false);
+    drainInBackground();
+  };
+
   const interval = setInterval(() => {
-    if (buffer.length > 0) drainInBackground();
+    if (buffer.length > 0 && !retryTimer) {
+      startWrites(true);
+      drainInBackground();
+    }
   }, options.intervalMs);
   interval.unref();
 
@@ -217,7 +236,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (closing) return Promise.reject(new MeteringClosedError());
       if (waiters.length === 0 && waiting() < options.maxBuffered) {
         admit(event);
-        if (buffer.length >= kickAt) drainInBackground();
+        if (buffer.length >= kickAt) kick();
         return Promise.resolve();
       }
       return new Promise<void>((resolve, reject) => {
