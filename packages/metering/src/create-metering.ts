@@ -197,7 +197,7 @@ export function createMetering(options: MeteringOptions): Metering {
 
   const recorder = createRecorder({
     write: (events) => store.metering.recordBatch(events),
-    batchSize: parsed.batch?.size ?? 500,
+    batchSize: parsed.batch?.size ?? 1000,
     concurrency: parsed.batch?.concurrency ?? 2,
     intervalMs: parsed.batch?.intervalMs ?? 1000,
     maxBuffered: parsed.batch?.maxBuffered ?? 10_000,

@@ -235,7 +235,7 @@ export interface MeteringOptions {
   /** Exchange rates for reports and budgets in another currency. */
   fx?: FxTable;
   batch?: {
-    /** Events per write; default 500. */
+    /** Events per write; default 1000 (a write also goes out every `intervalMs`, full or not). */
     size?: number;
     /**
      * Writes in flight at once, each a batch of its own in its own transaction; default 2 (the
