@@ -218,6 +218,23 @@ describe('budgets', () => {
     await metering.close();
   });
 
+  it('creates a budget only where its id is free: one of two racing creates wins, the other gets null', async () => {
+    const { metering } = givenMetering();
+    const [first, second] = await Promise.all([
+      metering.budgets.create({ monthly: '100', currency: 'USD' }),
+      metering.budgets.create({ monthly: '200', currency: 'USD' }),
+    ]);
+
+    const winner = first ?? second;
+    expect([first, second].filter((budget) => budget === null)).toHaveLength(1);
+    expect(winner).toMatchObject({ id: 'overall', scope: { kind: 'overall' } });
+    expect((await metering.budgets.list()).map((status) => status.budget)).toEqual([winner]);
+    await expect(metering.budgets.create({ monthly: '10', currency: 'GBP', id: 'gbp' })).rejects.toThrow(
+      MissingExchangeRateError,
+    );
+    await metering.close();
+  });
+
   it('refuses a malformed budget, or one it cannot convert spend into', async () => {
     const { metering } = givenMetering();
     await expect(metering.budgets.put({ monthly: 100 as never, currency: 'USD' })).rejects.toThrow(

@@ -306,6 +306,14 @@ export function createBudgets(dependencies: BudgetDependencies): Budgets {
       await ready();
       return write(parsed);
     },
+    async create(input) {
+      const parsed = parseMeteringInput(budgetInputSchema, input, 'budgets.create');
+      assertConvertible(parsed.currency);
+      await ready();
+      const now = clock.now();
+      const record = budgetRecordOf(parsed, now, now);
+      return (await store.metering.budgets.create(record)) ? record : null;
+    },
     async delete(id) {
       parseMeteringInput(text, id, 'budgets.delete');
       await ready();

@@ -284,6 +284,7 @@ export function createMetering(options: MeteringOptions): Metering {
     budgets: {
       list: budgets.list,
       put: budgets.put,
+      create: budgets.create,
       delete: budgets.delete,
       evaluate: budgets.evaluate,
     },

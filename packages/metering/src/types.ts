@@ -312,6 +312,11 @@ export interface Metering {
   budgets: {
     list(): Promise<BudgetStatus[]>;
     put(budget: BudgetInput): Promise<BudgetRecord>;
+    /**
+     * Adds the budget unless one with its id (default 'overall' or 'provider:<name>') exists: the
+     * record, or null (nothing changed) when the id is taken, also by a concurrent create.
+     */
+    create(budget: BudgetInput): Promise<BudgetRecord | null>;
     delete(id: string): Promise<boolean>;
     /** Evaluates every budget now (also done after each flush): sends the alerts due, once each. */
     evaluate(): Promise<BudgetAlert[]>;

@@ -147,6 +147,11 @@ export function memoryMetering(): MeteringRepository {
       put: async (budget) => {
         tables.budgets.set(budget.id, structuredClone(budget));
       },
+      create: async (budget) => {
+        if (tables.budgets.has(budget.id)) return false;
+        tables.budgets.set(budget.id, structuredClone(budget));
+        return true;
+      },
       delete: async (id) => tables.budgets.delete(id),
     },
 

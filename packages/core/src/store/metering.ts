@@ -181,6 +181,11 @@ export interface MeteringRepository {
     get(id: string): Promise<BudgetRecord | null>;
     /** Inserts, or replaces every field of the budget with the same id. */
     put(budget: BudgetRecord): Promise<void>;
+    /**
+     * Inserts the budget unless one with its id is stored: true for exactly one of any number of
+     * concurrent callers, false (nothing written) after.
+     */
+    create(budget: BudgetRecord): Promise<boolean>;
     /** true when it was there. Its alerts are kept. */
     delete(id: string): Promise<boolean>;
   };

@@ -1105,6 +1105,22 @@ function describeBudgets(getStore: GetStore): void {
       expect(await store.metering.budgets.list()).toEqual([replaced]);
     });
 
+    it('creates a budget only where its id is free, one winner among concurrent creates', async () => {
+      const store = getStore();
+      const first = aBudget({ id: 'overall', amountMicros: 100_000_000 });
+      const rivals = [200, 300, 400].map((dollars) =>
+        aBudget({ id: 'provider:openai', amountMicros: dollars * 1_000_000 }),
+      );
+
+      expect(await store.metering.budgets.create(first)).toBe(true);
+      expect(await store.metering.budgets.create({ ...first, amountMicros: 1 })).toBe(false);
+      const wins = await Promise.all(rivals.map((budget) => store.metering.budgets.create(budget)));
+
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await store.metering.budgets.get('overall')).toEqual(first);
+      expect(await store.metering.budgets.get('provider:openai')).toEqual(rivals[wins.indexOf(true)]);
+    });
+
     it('deletes a budget once, keeping its alerts', async () => {
       const store = getStore();
       const budget = aBudget();

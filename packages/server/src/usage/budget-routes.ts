@@ -1,5 +1,5 @@
 // Budgets over HTTP: the list with this month's spend, forecast and alerts; a new budget (POST,
-// refused when its id is taken); a budget created or replaced by id (PUT; an id 'provider:<name>'
+// refused when its id is taken, atomically: one of two racing creates wins); a budget created or replaced by id (PUT; an id 'provider:<name>'
 // is that provider's budget only); a budget removed (DELETE, its alerts kept); and the alerts sent.
 
 import type { BudgetInput, Metering } from '@billkit/metering';
@@ -40,11 +40,9 @@ export function budgetRoutes(metering: Metering): AdminRoute[] {
         const input = body(usageCreateBudgetRequestSchema);
         const id = input.id ?? defaultBudgetId(input.provider);
         requireProviderOfId(id, input.provider);
-        const taken = (await metering.budgets.list()).some((status) => status.budget.id === id);
-        if (taken) throw budgetExists(id, input);
-        const answer: UsageBudgetResponse = {
-          budget: budgetJson(await metering.budgets.put({ ...input, id })),
-        };
+        const created = await metering.budgets.create({ ...input, id });
+        if (created === null) throw budgetExists(id, input);
+        const answer: UsageBudgetResponse = { budget: budgetJson(created) };
         return json(answer, 201);
       },
     },

@@ -254,6 +254,18 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
           insertRows(executor, 'usage_budgets', [row], ['id'], { replace: columns }).execute(),
         );
       },
+      create: async (budget) => {
+        try {
+          await writeOnce(context, (executor) =>
+            executor.insertInto('usage_budgets').values(budgetRow(dialect, budget)).execute(),
+          );
+          return true;
+        } catch (error) {
+          // The primary key let another create win: nothing was written.
+          if (dialect.uniqueViolation(error) !== null) return false;
+          throw error;
+        }
+      },
       delete: async (id) => {
         const result = await writeOnce(context, (executor) =>
           executor.deleteFrom('usage_budgets').where('id', '=', id).executeTakeFirst(),
