@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { accessApi } from './access/access.js';
+import { auditApi, auditLinkHash } from './audit/audit-chain.js';
 import { type BrandInput, resolveBrand } from './brand.js';
 import { catalogApi } from './catalog/catalog-sync.js';
 import type { Catalog } from './catalog/define-catalog.js';
@@ -117,7 +118,17 @@ export function createBilling(options: BillingOptions) {
     afterCommit: () => afterCommit(),
     attachmentsFor: (message) => attachments(message),
   };
-  const afterCommit = sendAfterCommit(ctx);
+  const sendNotifications = sendAfterCommit(ctx);
+  // After a commit: its notifications go out, and its audit entries join the hash chain (a seal
+  // that fails is logged; the next seal, or `audit.verify()`, links them).
+  const afterCommit = async () => {
+    await sendNotifications();
+    try {
+      await ctx.store.auditChain.seal(auditLinkHash);
+    } catch (error) {
+      ctx.logger.warn('sealing the audit log failed', { error: String(error) });
+    }
+  };
   const attachments = attachmentsFor(ctx);
   return {
     catalog: catalogApi(ctx),
@@ -133,6 +144,7 @@ export function createBilling(options: BillingOptions) {
     disputes: disputesApi(ctx),
     notifications: notificationsApi(ctx),
     sync: syncApi(ctx),
+    audit: auditApi({ log: ctx.store.audit, chain: ctx.store.auditChain }),
     store: ctx.store,
     /** The engine's time source (what the admin's reports call "now"). */
     clock: ctx.clock,

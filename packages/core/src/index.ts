@@ -3,6 +3,14 @@
 export type { AccessDecision, AccessReason } from './access/access.js';
 export { decideAccess, graceEnd } from './access/access.js';
 export { movementKind, subscriptionMrr } from './analytics/mrr.js';
+export {
+  type AuditListQuery,
+  type AuditProblem,
+  type AuditVerification,
+  auditLinkHash,
+  canonicalJson,
+  verifyAuditChain,
+} from './audit/audit-chain.js';
 export type { Brand, BrandInput } from './brand.js';
 export { formatAbn } from './brand.js';
 export type { CatalogSyncItem, CatalogSyncResult, PlanPriceView, PlanView } from './catalog/catalog-sync.js';
@@ -71,7 +79,10 @@ export {
   type RecognitionPoint,
 } from './store/analytics.js';
 export type {
+  AuditChain,
+  AuditLink,
   AuditLog,
+  AuditQuery,
   BillingStore,
   CreditRepository,
   CustomerRepository,
@@ -88,7 +99,7 @@ export type {
   UpsertResult,
   WebhookEventRepository,
 } from './store/billing-store.js';
-export { UniqueViolationError } from './store/billing-store.js';
+export { GENESIS_HASH, UniqueViolationError } from './store/billing-store.js';
 export { memoryStore } from './store/memory-store.js';
 export {
   type BudgetAlertRecord,

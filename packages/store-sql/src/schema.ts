@@ -212,6 +212,16 @@ export interface AuditLogTable {
   user_id: string | null;
   /** JSON text; Dates inside are kept as `{ "$date": ISO }` and revived on read. */
   data: string;
+  /** The entry's place in the hash chain: null until `auditChain.seal` links it. */
+  chain_position: DbInteger | null;
+  chain_hash: string | null;
+}
+
+/** The audit chain's head: one row, id 'head', the last position and hash sealed. */
+export interface AuditChainTable {
+  id: string;
+  position: DbInteger;
+  hash: string;
 }
 
 export interface CreditsTable {
@@ -353,6 +363,7 @@ export interface Database {
   disputes: DisputesTable;
   webhook_events: WebhookEventsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   credits: CreditsTable;
   outbox: OutboxTable;
   mrr_movements: MrrMovementsTable;
@@ -376,6 +387,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'disputes',
   'webhook_events',
   'audit_log',
+  'audit_chain',
   'credits',
   'outbox',
   'mrr_movements',

@@ -6,7 +6,7 @@ import { Kysely, type Dialect as KyselyDialect } from 'kysely';
 import type { Executor, SqlDialect } from './dialects/dialect.js';
 import { type MigrateResult, MigrationError, runMigrations } from './migrations/migrate.js';
 import { analyticsQueries } from './repositories/analytics.js';
-import { auditLog } from './repositories/audit-log.js';
+import { auditChain, auditLog } from './repositories/audit-log.js';
 import { creditRepository } from './repositories/credits.js';
 import { customerRepository } from './repositories/customers.js';
 import { invoiceRepository } from './repositories/invoices.js';
@@ -56,6 +56,7 @@ export function createSqlStore(
     ...sessionOn(db, false),
     analytics: analyticsQueries({ db, dialect, prefix, inTransaction: false }),
     metering: meteringRepository({ db, dialect, prefix, inTransaction: false }),
+    auditChain: auditChain({ db, dialect, prefix, inTransaction: false }),
     transaction: (fn) => db.transaction().execute((transaction) => fn(sessionOn(transaction, true))),
     migrate: async () => {
       const result = await migrateWithReport();

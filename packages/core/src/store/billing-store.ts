@@ -231,9 +231,56 @@ export interface NotificationOutbox {
 export interface AuditLog {
   /** Appends an entry; entries are never changed or removed. */
   append(entry: AuditEntry): Promise<void>;
-  /** Entries in the order they were appended, optionally only those about one subject. */
-  list(query?: PageRequest & { subjectId?: string; userId?: string }): Promise<Page<AuditEntry>>;
+  /**
+   * Entries in the order they were appended, optionally only those about one subject, of one
+   * user, by one actor, and / or with `at` in [from, to).
+   */
+  list(query?: AuditQuery): Promise<Page<AuditEntry>>;
 }
+
+export type AuditQuery = PageRequest & {
+  subjectId?: string;
+  userId?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+};
+
+/** An audit entry's place in the hash chain. */
+export interface AuditLink {
+  /** 1, 2, 3, ... in the order entries were linked. */
+  position: number;
+  /** `hash(previous link's hash, entry)`: what `audit.verify()` recomputes. */
+  hash: string;
+  entry: AuditEntry;
+}
+
+/**
+ * The tamper-evident chain over the committed audit log (outside transactions). Entries are
+ * linked after they commit, in append order (one committed later than an entry appended after
+ * it is linked after that one): each gets the next position and the hash of the previous link's
+ * hash and its own content, so an edited entry breaks its hash and a deleted one leaves a gap.
+ */
+export interface AuditChain {
+  /**
+   * Links every committed entry not linked yet, hashing each with `hash(previousHash, entry)`
+   * (the first link's previous hash is `GENESIS_HASH`); returns how many it linked. Concurrent
+   * callers, in any process, link each entry once, in one chain.
+   */
+  seal(hash: (previousHash: string, entry: AuditEntry) => string): Promise<number>;
+  /**
+   * Links with position > `after`, in position order, at most `limit`; and the chain's head: the
+   * last position and hash `seal` wrote (position 0 and `GENESIS_HASH` before the first), kept
+   * apart from the entries, so entries deleted from the end are missed.
+   */
+  links(query: { after: number; limit: number }): Promise<{
+    links: AuditLink[];
+    head: { position: number; hash: string };
+  }>;
+}
+
+/** The previous hash of the first link. */
+export const GENESIS_HASH = '0'.repeat(64);
 
 /** What a transaction sees: the same repositories, whose writes commit or roll back together. */
 export interface StoreSession {
@@ -269,6 +316,8 @@ export interface BillingStore extends StoreSession {
    * the engine's transactions: `recordBatch` is its own transaction.
    */
   readonly metering: MeteringRepository;
+  /** The hash chain over the audit log, sealed after commits; what `audit.verify()` reads. */
+  readonly auditChain: AuditChain;
   /**
    * Runs `fn` in one transaction: if it throws, none of its writes remain and the error is
    * rethrown. Transactions do not see each other's uncommitted writes. Inside `fn`, read and write

@@ -4,12 +4,14 @@
 
 import type { MrrLedger, MrrMovementRecord } from './analytics.js';
 import {
+  type AuditChain,
   type AuditLog,
   type BillingStore,
   type CreditRepository,
   type CustomerRepository,
   type CustomerSearchResult,
   type DisputeRepository,
+  GENESIS_HASH,
   type InvoiceRepository,
   type NotificationOutbox,
   type PaymentMethodRepository,
@@ -80,6 +82,7 @@ export function memoryStore(): BillingStore {
       disputes: [...committed.disputes.values()],
     })),
     metering: memoryMetering(),
+    auditChain: memoryAuditChain(committed.audit.entries, writeQueue),
     transaction: (fn) =>
       writeQueue.run(async () => {
         const draft = draftOver(committed);
@@ -798,6 +801,31 @@ function mrrLedger({ read, write }: TableAccess): MrrLedger {
   };
 }
 
+/**
+ * The chain over committed entries: they commit in order, so entry i is link i + 1. Hashes are
+ * kept beside the entries, as the SQL stores keep them in their own columns.
+ */
+function memoryAuditChain(entries: readonly AuditEntry[], writeQueue: WriteQueue): AuditChain {
+  const hashes: string[] = [];
+  return {
+    seal: (hash) =>
+      writeQueue.run(async () => {
+        const before = hashes.length;
+        for (let index = before; index < entries.length; index++)
+          hashes.push(hash(hashes[index - 1] ?? GENESIS_HASH, structuredClone(entries[index]!)));
+        return hashes.length - before;
+      }),
+    links: async ({ after, limit }) => ({
+      links: hashes.slice(after, after + pageLimit(limit)).map((hash, offset) => ({
+        position: after + offset + 1,
+        hash,
+        entry: structuredClone(entries[after + offset]!),
+      })),
+      head: { position: hashes.length, hash: hashes.at(-1) ?? GENESIS_HASH },
+    }),
+  };
+}
+
 function auditLog({ read, write }: TableAccess): AuditLog {
   return {
     append: (entry) => {
@@ -816,6 +844,9 @@ function auditLog({ read, write }: TableAccess): AuditLog {
           const entry = entries[index]!;
           if (query.subjectId !== undefined && entry.subjectId !== query.subjectId) continue;
           if (query.userId !== undefined && entry.userId !== query.userId) continue;
+          if (query.actor !== undefined && entry.actor !== query.actor) continue;
+          if (query.from !== undefined && entry.at < query.from) continue;
+          if (query.to !== undefined && entry.at >= query.to) continue;
           if (items.length === limit) {
             hasMore = true;
             break;

@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors/billing-error.js';
 import type { MrrMovementRecord } from '../store/analytics.js';
 import {
   type BillingStore,
+  GENESIS_HASH,
   type StoreSession,
   UniqueViolationError,
   type UpsertResult,
@@ -778,6 +779,70 @@ async function writeScrambledExpiringCards(store: BillingStore): Promise<string[
 
 function describeAuditLog(getStore: GetStore): void {
   describe('audit log', () => {
+    /** A hash a test can recompute: the previous one and the entry's id. */
+    const idHash = (previous: string, entry: AuditEntry) => `${previous.slice(0, 8)}>${entry.id}`;
+
+    it('links committed entries in append order when sealed, each once, after the genesis hash', async () => {
+      const store = getStore();
+      const entries = [anAuditEntry(), anAuditEntry(), anAuditEntry()];
+      for (const entry of entries) await store.audit.append(entry);
+
+      expect(await store.auditChain.seal(idHash)).toBe(3);
+      expect(await store.auditChain.seal(idHash)).toBe(0);
+      const later = anAuditEntry();
+      await store.audit.append(later);
+      expect(await store.auditChain.seal(idHash)).toBe(1);
+
+      const { links, head } = await store.auditChain.links({ after: 0, limit: 10 });
+      const hashes: string[] = [];
+      for (const entry of [...entries, later]) hashes.push(idHash(hashes.at(-1) ?? GENESIS_HASH, entry));
+      expect(links).toEqual(
+        [...entries, later].map((entry, index) => ({ position: index + 1, hash: hashes[index], entry })),
+      );
+      expect(head).toEqual({ position: 4, hash: hashes[3] });
+      expect(
+        (await store.auditChain.links({ after: 2, limit: 1 })).links.map((link) => link.position),
+      ).toEqual([3]);
+    });
+
+    it('has an empty chain at the genesis hash before any seal, and links no entry of a rolled-back transaction', async () => {
+      const store = getStore();
+      expect(await store.auditChain.links({ after: 0, limit: 10 })).toEqual({
+        links: [],
+        head: { position: 0, hash: GENESIS_HASH },
+      });
+      await expect(
+        store.transaction(async (session) => {
+          await session.audit.append(anAuditEntry());
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+
+      expect(await store.auditChain.seal(idHash)).toBe(0);
+    });
+
+    it('links each entry once when seals race, in one unbroken chain', async () => {
+      const store = getStore();
+      const entries = Array.from({ length: 12 }, () => anAuditEntry());
+      const appending = entries.map((entry) => store.audit.append(entry));
+      const sealed = await Promise.all([
+        store.auditChain.seal(idHash),
+        store.auditChain.seal(idHash),
+        store.auditChain.seal(idHash),
+      ]);
+      await Promise.all(appending);
+      const rest = await store.auditChain.seal(idHash);
+
+      expect(sealed.reduce((sum, count) => sum + count, 0) + rest).toBe(12);
+      const { links, head } = await store.auditChain.links({ after: 0, limit: 100 });
+      expect(links.map((link) => link.position)).toEqual(entries.map((_, index) => index + 1));
+      expect(new Set(links.map((link) => link.entry.id))).toEqual(new Set(entries.map((entry) => entry.id)));
+      links.forEach((link, index) => {
+        expect(link.hash).toBe(idHash(links[index - 1]?.hash ?? GENESIS_HASH, link.entry));
+      });
+      expect(head.position).toBe(12);
+    });
+
     it('lists entries in the order they were appended, not by their time', async () => {
       const store = getStore();
       const entries = [
@@ -873,6 +938,25 @@ function describeAuditLog(getStore: GetStore): void {
 
       expect(pages.map((items) => items.length)).toEqual([4, 2]);
       expect(pages.flat()).toEqual(ofSubject);
+    });
+
+    it('lists the entries of one actor and with `at` in [from, to), with the other filters', async () => {
+      const store = getStore();
+      const at = (iso: string) => new Date(iso);
+      const early = anAuditEntry({ actor: 'admin:ops', at: at('2026-03-01T00:00:00.000Z') });
+      const onFrom = anAuditEntry({ actor: 'stripe', at: at('2026-03-02T00:00:00.000Z') });
+      const adminInside = anAuditEntry({ actor: 'admin:ops', at: at('2026-03-02T12:00:00.000Z') });
+      const onTo = anAuditEntry({ actor: 'admin:ops', at: at('2026-03-03T00:00:00.000Z') });
+      for (const entry of [early, onFrom, adminInside, onTo]) await store.audit.append(entry);
+      const range = { from: at('2026-03-02T00:00:00.000Z'), to: at('2026-03-03T00:00:00.000Z') };
+
+      expect((await store.audit.list({ actor: 'admin:ops' })).items).toEqual([early, adminInside, onTo]);
+      expect((await store.audit.list(range)).items).toEqual([onFrom, adminInside]);
+      expect((await store.audit.list({ ...range, actor: 'admin:ops' })).items).toEqual([adminInside]);
+      expect((await store.audit.list({ actor: 'admin:ops', subjectId: early.subjectId })).items).toEqual([
+        early,
+      ]);
+      expect((await store.audit.list({ actor: 'user:nobody' })).items).toEqual([]);
     });
 
     it('returns 100 entries a page when no limit is given', async () => {

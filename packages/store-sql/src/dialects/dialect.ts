@@ -160,6 +160,14 @@ export interface SqlDialect {
   lockSkippingLocked<TB extends keyof Database, O>(
     query: SelectQueryBuilder<Database, TB, O>,
   ): SelectQueryBuilder<Database, TB, O>;
+  /**
+   * Makes a SELECT lock the rows it reads until the transaction ends, a second locker waiting and
+   * then reading the rows as committed (`FOR UPDATE`), or leaves it as it is where the transaction
+   * already holds the only write lock (SQLite's BEGIN IMMEDIATE).
+   */
+  lockForUpdate<TB extends keyof Database, O>(
+    query: SelectQueryBuilder<Database, TB, O>,
+  ): SelectQueryBuilder<Database, TB, O>;
 
   /** When `error` is a unique-constraint violation, what it names (constraint, index or column); else null. */
   uniqueViolation(error: unknown): string | null;

@@ -154,6 +154,7 @@ export const mysqlDialect: SqlDialect = {
   },
 
   // MySQL 8 and MariaDB 10.6+.
+  lockForUpdate: (query) => query.forUpdate(),
   lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
 
   uniqueViolation: (error) => {

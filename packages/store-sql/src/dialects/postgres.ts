@@ -131,6 +131,7 @@ export const postgresDialect: SqlDialect = {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   },
 
+  lockForUpdate: (query) => query.forUpdate(),
   lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
 
   uniqueViolation: (error) => {

@@ -147,6 +147,7 @@ export const sqliteDialect: SqlDialect = {
   },
 
   // Claims run in a BEGIN IMMEDIATE transaction: it holds the only write lock, nothing to skip.
+  lockForUpdate: (query) => query,
   lockSkippingLocked: (query) => query,
 
   uniqueViolation: (error) => {

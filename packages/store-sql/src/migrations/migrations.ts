@@ -1,6 +1,7 @@
 // The schema's versions, oldest first. Forward only: a released migration is never edited or
 // removed; a change to the schema is a new entry at the end with the next version number.
 
+import { GENESIS_HASH } from '@billkit/core';
 import {
   type ColumnDefinitionBuilder,
   type CreateTableBuilder,
@@ -56,6 +57,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'API usage metering: events, roll-ups, distinct users, budgets and alerts',
     up: createMeteringTables,
+  },
+  {
+    version: 6,
+    name: 'audit log hash chain: each entry linked to the one before it',
+    up: addAuditChain,
   },
 ];
 
@@ -606,4 +612,32 @@ async function fillInvoiceAnalytics(db: Executor, dialect: SqlDialect): Promise<
       service_days: floorDivide(dialect, sql`${endMs} - ${startMs}`, 86_400_000),
     })
     .execute();
+}
+
+/**
+ * The audit log's hash chain: an entry's position and hash (null until `auditChain.seal` links
+ * it), and the chain's head in a table of its own, one row, so entries deleted from the end are
+ * missed and concurrent seals take turns on one lock. Entries stored before this migration are
+ * linked by the first seal.
+ */
+async function addAuditChain({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  const schema = db.schema;
+  // One column per statement (SQLite).
+  await schema.alterTable('audit_log').addColumn('chain_position', t.bigint).execute();
+  await schema.alterTable('audit_log').addColumn('chain_hash', t.short).execute();
+  await schema
+    .createIndex(`${prefix}audit_log_chain_position_key`)
+    .on('audit_log')
+    .column('chain_position')
+    .unique()
+    .execute();
+  await finish(
+    schema
+      .createTable('audit_chain')
+      .addColumn('id', t.short, (c) => c.notNull())
+      .addColumn('position', t.bigint, (c) => c.notNull())
+      .addColumn('hash', t.short, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}audit_chain_pkey`, ['id']),
+  ).execute();
+  await db.insertInto('audit_chain').values({ id: 'head', position: 0, hash: GENESIS_HASH }).execute();
 }
