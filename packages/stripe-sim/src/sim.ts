@@ -120,7 +120,7 @@ export interface SimWebhooks {
 }
 
 export interface SimFaults {
-  /** Makes the next matching API call(s) fail with 429, 500 or a timeout. */
+  /** Makes the next matching API call(s) fail with 429, 500, a timeout or a connection reset. */
   inject(fault: ApiFault): void;
   /** Duplicates, delays or reorders upcoming webhook deliveries. */
   webhooks(faults: WebhookFaults): void;
@@ -386,6 +386,11 @@ async function answerFault(
 ): Promise<Response> {
   if (kind === 429) return fail(rateLimitError());
   if (kind === 500) return fail(apiError());
+  // A reset: the connection drops, as fetch reports it (undici's "fetch failed" with ECONNRESET).
+  if (kind === 'reset') {
+    const cause = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' });
+    throw new TypeError('fetch failed', { cause });
+  }
   // A timeout: the call never answers; the caller's own timeout (AbortSignal) ends it.
   return new Promise<Response>((_, reject) => {
     const abort = () => reject(request.signal.reason ?? new Error('The request was aborted'));

@@ -65,6 +65,24 @@ describe('API faults', () => {
     expect((await stripe.customers.list()).data).toHaveLength(1);
   });
 
+  it('drops the connection of a call (a reset), before or after the change, and the retry with the key makes it once', async () => {
+    const sim = createStripeSim();
+    sim.faults.inject({ method: 'POST', path: '/v1/customers', kind: 'reset' });
+    await expect(clientWith(sim).customers.create({ email: 'a@example.com' })).rejects.toMatchObject({
+      type: 'StripeConnectionError',
+    });
+    expect((await clientWith(sim).customers.list()).data).toHaveLength(0);
+
+    sim.faults.inject({ method: 'POST', path: '/v1/customers', kind: 'reset', afterApply: true });
+    const retrying = clientWith(sim, { maxNetworkRetries: 2 });
+    const customer = await retrying.customers.create(
+      { email: 'b@example.com' },
+      { idempotencyKey: 'reset-1' },
+    );
+    const all = (await retrying.customers.list()).data;
+    expect(all.map((c) => c.id)).toEqual([customer.id]);
+  });
+
   it('answers 409 to a second request with a key still in flight, and the retry gets the first answer', async () => {
     const sim = createStripeSim();
     const stripe = clientWith(sim, { maxNetworkRetries: 3 });

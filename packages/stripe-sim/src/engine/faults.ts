@@ -1,7 +1,8 @@
-// Injected API faults: the next N calls of a route answer 429, 500, or never answer (a timeout),
-// optionally after the change was applied, to test a caller's retries and idempotency.
+// Injected API faults: the next N calls of a route answer 429, 500, never answer (a timeout) or
+// lose their connection (a reset), optionally after the change was applied, to test a caller's
+// retries and idempotency.
 
-export type FaultKind = 429 | 500 | 'timeout';
+export type FaultKind = 429 | 500 | 'timeout' | 'reset';
 
 export interface ApiFault {
   /** HTTP method to match. @default any */
