@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { accessApi } from './access/access.js';
 import { auditApi, auditLinkHash } from './audit/audit-chain.js';
+import { type RequestContext, withRequestContext } from './audit/request-context.js';
 import { type BrandInput, resolveBrand } from './brand.js';
 import { catalogApi } from './catalog/catalog-sync.js';
 import type { Catalog } from './catalog/define-catalog.js';
@@ -145,6 +146,11 @@ export function createBilling(options: BillingOptions) {
     notifications: notificationsApi(ctx),
     sync: syncApi(ctx),
     audit: auditApi({ log: ctx.store.audit, chain: ctx.store.auditChain }),
+    /**
+     * Runs `work` as part of a request: every audit entry written meanwhile carries `requestId`.
+     * `@billkit/server` runs each HTTP request in one (its `x-request-id`).
+     */
+    withRequest: <T>(context: RequestContext, work: () => T): T => withRequestContext(context, work),
     store: ctx.store,
     /** The engine's time source (what the admin's reports call "now"). */
     clock: ctx.clock,

@@ -11,6 +11,7 @@ export {
   canonicalJson,
   verifyAuditChain,
 } from './audit/audit-chain.js';
+export { currentRequestId, type RequestContext, withRequestContext } from './audit/request-context.js';
 export type { Brand, BrandInput } from './brand.js';
 export { formatAbn } from './brand.js';
 export type { CatalogSyncItem, CatalogSyncResult, PlanPriceView, PlanView } from './catalog/catalog-sync.js';

@@ -3,6 +3,7 @@
 // route (404/405) → CSRF (415/403) → user (401/403) → body (413/400) → the engine. The usage
 // ingestion route is server to server: route → server key (401) → body (415/413/400) → metering.
 
+import { randomUUID } from 'node:crypto';
 import { type Billing, InvalidInputError, type Logger, silentLogger } from '@billkit/core';
 import { z } from 'zod';
 import { type Authenticate, type AuthenticatedUser, authenticateRequest } from './authentication.js';
@@ -197,13 +198,17 @@ export function createBillingServer(options: BillingServerOptions): BillingServe
 
   async function handler(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    try {
-      const path = pathUnderBase(url.pathname, basePath);
-      if (path === null) throw notFound();
-      return await route(request, url, path);
-    } catch (error) {
-      return errorResponse(error, { logger, method: request.method, path: url.pathname });
-    }
+    const requestId = requestIdOf(request);
+    const response = await options.billing.withRequest({ requestId }, async () => {
+      try {
+        const path = pathUnderBase(url.pathname, basePath);
+        if (path === null) throw notFound();
+        return await route(request, url, path);
+      } catch (error) {
+        return errorResponse(error, { logger, method: request.method, path: url.pathname, requestId });
+      }
+    });
+    return withHeader(response, 'x-request-id', requestId);
   }
 
   return { handler };
@@ -265,4 +270,25 @@ function parseOptions(options: BillingServerOptions) {
   }));
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   throw new InvalidInputError(`Invalid input to createBillingServer: ${summary}`, issues);
+}
+
+/** What an incoming `x-request-id` may be (a proxy's or a client's): else the server makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+/** The request's id: the caller's `x-request-id` when it is a plausible id, else a new `req_…`. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given !== null && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** The response with one more header (a copy when its headers are immutable, as fetch's are). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }

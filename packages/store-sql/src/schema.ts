@@ -212,6 +212,8 @@ export interface AuditLogTable {
   user_id: string | null;
   /** JSON text; Dates inside are kept as `{ "$date": ISO }` and revived on read. */
   data: string;
+  /** The request the entry was written for, if any. */
+  request_id: string | null;
   /** The entry's place in the hash chain: null until `auditChain.seal` links it. */
   chain_position: DbInteger | null;
   chain_hash: string | null;

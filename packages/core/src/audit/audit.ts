@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { StoreSession } from '../store/billing-store.js';
 import type { AuditEntry } from '../store/records.js';
+import { currentRequestId } from './request-context.js';
+
+const withRequestId = (requestId: string | undefined) => (requestId === undefined ? {} : { requestId });
 
 export async function recordAudit(
   session: StoreSession,
@@ -19,6 +22,7 @@ export async function recordAudit(
     subjectId: entry.subjectId,
     userId: entry.userId,
     data: entry.data,
+    ...withRequestId(entry.requestId ?? currentRequestId()),
   });
 }
 

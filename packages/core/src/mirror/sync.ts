@@ -2,6 +2,7 @@
 
 import type Stripe from 'stripe';
 import { z } from 'zod';
+import { currentRequestId, withRequestContext } from '../audit/request-context.js';
 import type { BillingContext } from '../context.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
@@ -18,9 +19,13 @@ export function syncApi(ctx: BillingContext) {
      * `@billkit/webhooks` calls this after recording the event in the inbox.
      */
     async applyEvent(event: Stripe.Event): Promise<ApplyResult> {
-      const result = await applyEvent(ctx, event);
-      await ctx.afterCommit();
-      return result;
+      const apply = async () => {
+        const result = await applyEvent(ctx, event);
+        await ctx.afterCommit();
+        return result;
+      };
+      // Outside a request (a queue worker, a replay), the event's id is the request's.
+      return currentRequestId() === undefined ? withRequestContext({ requestId: event.id }, apply) : apply();
     },
 
     /** Re-reads the user's subscriptions from Stripe and writes what changed into the mirror. */

@@ -117,6 +117,8 @@ export interface AuditEntry {
   subjectId: string;
   userId: string | null;
   data: Record<string, unknown>;
+  /** The request it was written for (see `billing.withRequest`); absent outside one. */
+  requestId?: string;
 }
 
 /** One page of a list, oldest first, with the cursor of its last row. */

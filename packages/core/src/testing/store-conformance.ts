@@ -940,6 +940,19 @@ function describeAuditLog(getStore: GetStore): void {
       expect(pages.flat()).toEqual(ofSubject);
     });
 
+    it('keeps the request id of an entry that has one, and gives none to an entry without', async () => {
+      const store = getStore();
+      const withRequest = anAuditEntry({ requestId: 'req_7f3a9c' });
+      const without = anAuditEntry();
+      await store.audit.append(withRequest);
+      await store.audit.append(without);
+
+      const { items } = await store.audit.list();
+
+      expect(items).toEqual([withRequest, without]);
+      expect(items[1]).not.toHaveProperty('requestId');
+    });
+
     it('lists the entries of one actor and with `at` in [from, to), with the other filters', async () => {
       const store = getStore();
       const at = (iso: string) => new Date(iso);

@@ -88,6 +88,8 @@ export interface FailureContext {
   logger: Logger;
   method: string;
   path: string;
+  /** The request's id (`x-request-id`), logged so a failure can be found from the response. */
+  requestId?: string;
 }
 
 /** The answer for anything thrown while serving a request. */
@@ -110,6 +112,7 @@ export function errorResponse(error: unknown, context: FailureContext): Response
       context.logger.warn('billing request failed at Stripe', {
         method: context.method,
         path: context.path,
+        requestId: context.requestId,
         code: error.code,
         stripeRequestId: error.stripeRequestId,
       });
@@ -119,6 +122,7 @@ export function errorResponse(error: unknown, context: FailureContext): Response
   context.logger.error('billing request failed unexpectedly', {
     method: context.method,
     path: context.path,
+    requestId: context.requestId,
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     stack: error instanceof Error ? error.stack : undefined,
   });

@@ -60,7 +60,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'audit log hash chain: each entry linked to the one before it',
+    name: 'audit log hash chain (each entry linked to the one before it) and request ids',
     up: addAuditChain,
   },
 ];
@@ -625,6 +625,8 @@ async function addAuditChain({ db, types: t, prefix, finish }: MigrationContext)
   // One column per statement (SQLite).
   await schema.alterTable('audit_log').addColumn('chain_position', t.bigint).execute();
   await schema.alterTable('audit_log').addColumn('chain_hash', t.short).execute();
+  // The request an entry was written for (`billing.withRequest`), hashed with the rest of it.
+  await schema.alterTable('audit_log').addColumn('request_id', t.id).execute();
   await schema
     .createIndex(`${prefix}audit_log_chain_position_key`)
     .on('audit_log')

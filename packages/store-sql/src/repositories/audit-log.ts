@@ -27,6 +27,7 @@ export function auditLog(context: SqlContext): AuditLog {
         subject_id: entry.subjectId,
         user_id: entry.userId,
         data: stringifyJson(entry.data),
+        request_id: entry.requestId ?? null,
       };
       try {
         await writeOnce(context, (db) => db.insertInto('audit_log').values(row).execute());
@@ -153,5 +154,6 @@ function entryOf(dialect: SqlDialect, row: Selectable<AuditLogTable>): AuditEntr
     subjectId: row.subject_id,
     userId: row.user_id,
     data: parseJson<Record<string, unknown>>(row.data),
+    ...(row.request_id === null ? {} : { requestId: row.request_id }),
   };
 }
