@@ -60,6 +60,24 @@ describe('billing.audit', () => {
     expect(sinceCancel.every((entry) => entry.at >= cancelledAt)).toBe(true);
   });
 
+  it('keeps what a subscription was before and after each change, without card data', async () => {
+    const world = await givenEngine();
+    applyEverything(world);
+    const subscription = await givenSubscriber(world);
+
+    await world.billing.subscriptions.change({ userId: 'user_1', plan: 'business' });
+
+    const entries = await allEntries(world, { target: subscription.stripeSubscriptionId });
+    const changed = entries.find(
+      (entry) => (entry.data.after as { planId?: string } | null)?.planId === 'business',
+    );
+    expect(changed?.data.before).toMatchObject({ planId: 'pro', status: 'active', cancelAtPeriodEnd: false });
+    expect(changed?.data.after).toMatchObject({ planId: 'business', status: 'active' });
+    const started = entries.find((entry) => entry.action === 'subscription.started');
+    expect(started?.data.before).toBeNull();
+    expect(JSON.stringify(entries)).not.toMatch(/card_number|"number":|cvc"/);
+  });
+
   it('refuses a malformed query with a typed error naming the field', async () => {
     const world = await givenEngine();
     for (const [query, field] of [

@@ -76,13 +76,38 @@ export async function writeSubscription(
       subjectType: 'subscription',
       subjectId: subscription.id,
       userId,
-      data: { status: record.status, planId: record.planId, ...(audit.data ?? {}) },
+      data: {
+        status: record.status,
+        planId: record.planId,
+        ...(audit.data ?? {}),
+        // What a reader of the log needs to see what changed (ids and terms, never card data).
+        before: existing === null ? null : auditedState(existing),
+        after: auditedState(record),
+      },
     });
     if (alsoWrite) await alsoWrite(session, record, existing);
     return record;
   });
   await ctx.afterCommit();
   return written;
+}
+
+/** The fields of a subscription the audit log keeps before and after each write. */
+const AUDITED_FIELDS = [
+  'status',
+  'planId',
+  'stripePriceId',
+  'quantity',
+  'currentPeriodEnd',
+  'cancelAtPeriodEnd',
+  'cancelAt',
+  'trialEnd',
+  'pausedCollection',
+  'latestInvoiceId',
+] as const satisfies ReadonlyArray<keyof SubscriptionRecord>;
+
+function auditedState(record: SubscriptionRecord): Record<string, unknown> {
+  return Object.fromEntries(AUDITED_FIELDS.map((field) => [field, record[field] ?? null]));
 }
 
 /** The catalog name of a Stripe subscription's plan, for emails ("your plan" when unknown). */
