@@ -88,10 +88,17 @@ function authenticate(request: Request) {
 }
 
 export async function givenServer(
-  options: { policies?: PoliciesInput; server?: Partial<BillingServerOptions> } = {},
+  options: {
+    policies?: PoliciesInput;
+    server?: Partial<BillingServerOptions>;
+    /** The engine's store (migrated already). @default memoryStore() */
+    store?: BillingStore;
+    /** The engine's logger (the server's is `logged`). */
+    engineLogger?: Logger;
+  } = {},
 ): Promise<World> {
   const sim = createStripeSim({ now: JAN_15 });
-  const store = memoryStore();
+  const store = options.store ?? memoryStore();
   const billing = createBilling({
     stripe: sim.stripe,
     store,
@@ -99,6 +106,7 @@ export async function givenServer(
     tax: australianGst({ abn: '12 345 678 901' }),
     clock: clockFromUnixSeconds(() => sim.clock.now()),
     ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.engineLogger ? { logger: options.engineLogger } : {}),
   });
   await billing.catalog.sync();
   const { logger, logged } = memoryLogger();

@@ -4,55 +4,27 @@
 // once as events and again as roll-up rows summed in JavaScript: on a 2-core machine that halves the
 // time of a batch (see packages/metering's `pnpm bench`).
 
-import { GRANULARITIES, type UsageEventRecord } from '@billkit/core';
+import { GRANULARITIES } from '@billkit/core';
 import { sql } from 'kysely';
 import type { Executor } from '../dialects/dialect.js';
+import type { UsageEventsTable } from '../schema.js';
 
-/** One event as the statement reads it: its columns, the units as an object, and its series. */
-interface EventInput {
-  id: string;
-  at: string;
-  provider: string;
-  operation: string;
-  model: string | null;
-  feature: string | null;
-  region: string | null;
-  user_id: string | null;
+/**
+ * One event as the statement reads it: its row of the events table (dates as ISO text once in
+ * JSON), with the units as an object and its roll-up series.
+ */
+export type EventInput = Omit<UsageEventsTable, 'units'> & {
   units: Record<string, number>;
-  cost_micros: number;
-  currency: string;
-  duration_ms: number | null;
-  success: boolean;
   series: string;
-}
+};
 
 /**
  * Inserts the events whose ids are not stored (rows in id order) and adds exactly those to the
  * roll-ups (rows in key order, so concurrent batches lock shared rows in one order); answers the
  * ids stored. Data-modifying CTEs share one snapshot: the roll-ups read the events' RETURNING rows,
- * never the table. `events` have distinct ids.
+ * never the table. `input` has distinct ids.
  */
-export async function recordInOneStatement(
-  db: Executor,
-  events: readonly UsageEventRecord[],
-  seriesOf: (event: UsageEventRecord) => string,
-): Promise<Set<string>> {
-  const input: EventInput[] = events.map((event) => ({
-    id: event.id,
-    at: event.at.toISOString(),
-    provider: event.provider,
-    operation: event.operation,
-    model: event.model,
-    feature: event.feature,
-    region: event.region,
-    user_id: event.userId,
-    units: event.units,
-    cost_micros: event.costMicros,
-    currency: event.currency,
-    duration_ms: event.durationMs,
-    success: event.success,
-    series: seriesOf(event),
-  }));
+export async function recordInOneStatement(db: Executor, input: readonly EventInput[]): Promise<Set<string>> {
   const events_ = sql.table('usage_events');
   const rollups = sql.table('usage_rollups');
   const granularities = sql.join(GRANULARITIES.map((granularity) => sql`(${sql.lit(granularity)})`));

@@ -160,7 +160,14 @@ export function meteringRepository(context: SqlContext): MeteringRepository {
           : await atomically(context, async (executor) => {
               // Where rows travel as JSON (PostgreSQL), the server sums the roll-ups itself.
               if (dialect.bulkRows === 'jsonRecordset')
-                return recordInOneStatement(executor, candidates, seriesOf);
+                return recordInOneStatement(
+                  executor,
+                  candidates.map((event) => ({
+                    ...eventRow(dialect, event, null),
+                    units: event.units,
+                    series: seriesOf(event),
+                  })),
+                );
               const ids = await storeNewEvents(executor, candidates);
               await addToRollups(
                 executor,
