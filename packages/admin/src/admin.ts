@@ -4,6 +4,7 @@
 
 import type {
   AuditEntry,
+  AuditVerification,
   CreditRecord,
   CustomerSearchResult,
   DisputeRecord,
@@ -134,11 +135,17 @@ export interface Admin {
     goal?: { subscribers: number; byMonth: number } | null;
   }): Promise<Forecast>;
   audit: {
+    /** Entries in append order: of one customer, about one subject, by one actor, in [from, to). */
     list(query?: {
       customerId?: string;
       subjectId?: string;
+      actor?: string;
+      from?: Date | string;
+      to?: Date | string;
       cursor?: string | null;
       limit?: number;
     }): Promise<Page<AuditEntry>>;
+    /** The hash chain walked: edited or deleted entries come back as problems. */
+    verify(): Promise<AuditVerification>;
   };
 }

@@ -74,7 +74,15 @@ const searchSchema = z
   .object({ query: z.string().max(200).optional(), status: statusFilter.optional(), cursor, limit })
   .default({});
 const auditSchema = z
-  .object({ customerId: customerId.optional(), subjectId: z.string().max(255).optional(), cursor, limit })
+  .object({
+    customerId: customerId.optional(),
+    subjectId: z.string().max(255).optional(),
+    actor: z.string().min(1).max(255).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    cursor,
+    limit,
+  })
   .default({});
 const disputesSchema = z.object({ status: z.string().max(60).optional(), cursor, limit }).default({});
 const forecastSchema = z
@@ -492,10 +500,14 @@ export function createAdmin(options: AdminOptions): Admin {
         return store.audit.list({
           ...(userId ? { userId } : {}),
           ...(args.subjectId ? { subjectId: args.subjectId } : {}),
+          ...(args.actor ? { actor: args.actor } : {}),
+          ...(args.from ? { from: args.from } : {}),
+          ...(args.to ? { to: args.to } : {}),
           limit: args.limit ?? 50,
           after: args.cursor ?? null,
         }) as Promise<Page<AuditEntry>>;
       },
+      verify: () => billing.audit.verify(),
     },
   };
   return admin;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ADMIN_ROUTES,
   type AdminAuditResponse,
+  type AdminAuditVerificationResponse,
   type AdminCreditResponse,
   type AdminCustomersResponse,
 } from '../src/contract/index.js';
@@ -54,6 +55,7 @@ const ADMIN_ROUTE_TABLE: Array<[RouteName, 'GET' | 'POST', string, unknown?]> = 
   ['journalCsv', 'GET', `${ADMIN_ROUTES.journalCsv}${RANGE}`],
   ['forecast', 'GET', ADMIN_ROUTES.forecast],
   ['audit', 'GET', ADMIN_ROUTES.audit],
+  ['auditVerify', 'GET', ADMIN_ROUTES.auditVerify],
 ];
 
 function requestAs(method: 'GET' | 'POST', path: string, body: unknown, user: string | null): Request {
@@ -202,6 +204,8 @@ describe('bad input', () => {
     ['GET', '/forecast?months=0', undefined, 'months'],
     ['GET', '/forecast?months=37', undefined, 'months'],
     ['GET', '/audit?limit=500', undefined, 'limit'],
+    ['GET', '/audit?from=yesterday', undefined, 'from'],
+    ['GET', '/audit?from=2026-03-01&to=2026-02-01', undefined, 'to'],
   ])('%s %s %j answers 400 naming %s, and changes nothing', async (method, path, body, param) => {
     const world = await givenSubscribedWorld();
     const before = await adminStateOf(world);
@@ -260,5 +264,25 @@ describe('the actor', () => {
       [expect.stringMatching(/^subscription\./), `admin:${ADMIN_USER}`],
     ]);
     expect(JSON.stringify(audit.items)).not.toMatch(/someone_else|"admin:ceo"/);
+  });
+});
+
+describe('the audit log over HTTP', () => {
+  it('filters by actor and time, and verifies the hash chain', async () => {
+    const world = await givenSubscribedWorld();
+    await expectJson(world, adminPost('/subscriptions/user_1/cancel', { when: 'period_end' }));
+
+    const byAdmin = await expectJson<AdminAuditResponse>(
+      world,
+      adminGet(`/audit?actor=${encodeURIComponent(`admin:${ADMIN_USER}`)}&from=2026-01-01&to=2027-01-01`),
+    );
+    const before2026 = await expectJson<AdminAuditResponse>(world, adminGet('/audit?to=2026-01-01'));
+    const verified = await expectJson<AdminAuditVerificationResponse>(world, adminGet('/audit/verify'));
+
+    expect(byAdmin.items.map((entry) => entry.actor)).toEqual([`admin:${ADMIN_USER}`]);
+    expect(byAdmin.items[0]?.requestId).toMatch(/^req_/);
+    expect(before2026.items).toEqual([]);
+    expect(verified).toMatchObject({ ok: true, problems: [] });
+    expect(verified.entries).toBeGreaterThan(1);
   });
 });

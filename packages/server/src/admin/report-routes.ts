@@ -60,6 +60,11 @@ export function reportRoutes(admin: Admin): AdminRoute[] {
       path: ADMIN_ROUTES.audit,
       value: async ({ query }) => json(await admin.audit.list(query(adminAuditQuerySchema))),
     },
+    {
+      method: 'GET',
+      path: ADMIN_ROUTES.auditVerify,
+      value: async () => json(await admin.audit.verify()),
+    },
   ];
 }
 

@@ -12,6 +12,7 @@ import type {
 } from '@billkit/admin';
 import type {
   AuditEntry,
+  AuditVerification,
   CreditRecord,
   CustomerSearchResult,
   DisputeRecord,
@@ -256,15 +257,28 @@ export type AdminForecastQuery = z.input<typeof adminForecastQuerySchema>;
 export type AdminForecastResponse = Wire<Forecast>;
 
 /** GET /audit?customerId=&subjectId=&cursor=&limit= */
-export const adminAuditQuerySchema = z.object({
-  customerId: customerIdSchema.optional(),
-  /** A Stripe id (sub_..., in_..., re_...) or a user id. */
-  subjectId: z.string().min(1).max(255).optional(),
-  cursor: cursorSchema.optional(),
-  limit: pageLimitSchema.optional(),
-});
+export const adminAuditQuerySchema = z
+  .object({
+    customerId: customerIdSchema.optional(),
+    /** A Stripe id (sub_..., in_..., re_...) or a user id. */
+    subjectId: z.string().min(1).max(255).optional(),
+    /** 'system', 'stripe', 'user:<id>', 'admin:<id>'. */
+    actor: z.string().min(1).max(255).optional(),
+    /** Entries at or after (a date is its start, UTC). */
+    from: adminDateSchema.optional(),
+    /** Entries before. */
+    to: adminDateSchema.optional(),
+    cursor: cursorSchema.optional(),
+    limit: pageLimitSchema.optional(),
+  })
+  .superRefine((range, ctx) => {
+    if (range.from !== undefined && range.to !== undefined)
+      fromBeforeTo({ from: range.from, to: range.to }, ctx);
+  });
 export type AdminAuditQuery = z.input<typeof adminAuditQuerySchema>;
 export type AdminAuditResponse = Wire<Page<AuditEntry>>;
+/** GET /audit/verify: the hash chain walked (see `billing.audit.verify()`). */
+export type AdminAuditVerificationResponse = Wire<AuditVerification>;
 
 // ---------------------------------------------------------------------------------------------
 // Paths
@@ -297,4 +311,5 @@ export const ADMIN_ROUTES = {
   journalCsv: '/reports/journal.csv',
   forecast: '/forecast',
   audit: '/audit',
+  auditVerify: '/audit/verify',
 } as const;

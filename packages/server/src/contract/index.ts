@@ -457,6 +457,7 @@ export const portalRoutes = {
 export type {
   AdminAuditQuery,
   AdminAuditResponse,
+  AdminAuditVerificationResponse,
   AdminCancelRequest,
   AdminChangePlanRequest,
   AdminCreditRequest,

@@ -50,6 +50,7 @@ export const adminRoutes = {
   journalCsv: '/reports/journal.csv',
   forecast: '/forecast',
   audit: '/audit',
+  auditVerify: '/audit/verify',
 } as const satisfies typeof ADMIN_ROUTES;
 
 const range = (r: DateRangeQuery) => ({ from: r.from, to: r.to, currency: r.currency });
