@@ -16,6 +16,7 @@ import { customersApi } from './customers/customers.js';
 import { parseInput } from './errors/parse-input.js';
 import { attachmentsFor, invoicesApi } from './invoices/invoices.js';
 import { type Logger, silentLogger } from './logger.js';
+import { reconcileMirror } from './mirror/reconcile.js';
 import { syncApi } from './mirror/sync.js';
 import { type Notifier, nullNotifier } from './notifications/notifier.js';
 import { notificationsApi, sendAfterCommit } from './notifications/outbox.js';
@@ -146,6 +147,11 @@ export function createBilling(options: BillingOptions) {
     notifications: notificationsApi(ctx),
     sync: syncApi(ctx),
     audit: auditApi({ log: ctx.store.audit, chain: ctx.store.auditChain }),
+    /**
+     * Compares the mirror with Stripe (tagged customers, their subscriptions and payment methods)
+     * and, with `repair`, fixes each difference from Stripe, audited. Money records are not covered yet.
+     */
+    reconcile: (input?: { repair?: boolean }) => reconcileMirror(ctx, input),
     /**
      * Runs `work` as part of a request: every audit entry written meanwhile carries `requestId`.
      * `@billkit/server` runs each HTTP request in one (its `x-request-id`).

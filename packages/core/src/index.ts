@@ -52,6 +52,7 @@ export { buildInvoiceDocument } from './invoices/tax-invoice.js';
 export type { Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { ApplyResult } from './mirror/apply-event.js';
+export type { ReconcileDifference, ReconcileKind, ReconcileReport } from './mirror/reconcile.js';
 export type { Money } from './money.js';
 export { formatMoney, money } from './money.js';
 export type {

@@ -61,7 +61,8 @@ export function syncApi(ctx: BillingContext) {
   };
 }
 
-const COMPARED: ReadonlyArray<keyof SubscriptionRecord> = [
+/** The fields of a subscription a user of the mirror reads: what refresh and reconcile compare. */
+export const SUBSCRIPTION_STATE_FIELDS: ReadonlyArray<keyof SubscriptionRecord> = [
   'status',
   'stripePriceId',
   'quantity',
@@ -78,5 +79,7 @@ const COMPARED: ReadonlyArray<keyof SubscriptionRecord> = [
 
 /** Nothing a user of the mirror reads has changed. */
 function sameState(existing: SubscriptionRecord, candidate: SubscriptionRecord): boolean {
-  return COMPARED.every((key) => JSON.stringify(existing[key]) === JSON.stringify(candidate[key]));
+  return SUBSCRIPTION_STATE_FIELDS.every(
+    (key) => JSON.stringify(existing[key]) === JSON.stringify(candidate[key]),
+  );
 }
