@@ -16,7 +16,12 @@ import { customersApi } from './customers/customers.js';
 import { parseInput } from './errors/parse-input.js';
 import { attachmentsFor, invoicesApi } from './invoices/invoices.js';
 import { type Logger, silentLogger } from './logger.js';
-import { reconcileMirror } from './mirror/reconcile.js';
+import {
+  type BackfillOptions,
+  backfillMirror,
+  type ReconcileOptions,
+  reconcileMirror,
+} from './mirror/reconcile.js';
 import { syncApi } from './mirror/sync.js';
 import { type Notifier, nullNotifier } from './notifications/notifier.js';
 import { notificationsApi, sendAfterCommit } from './notifications/outbox.js';
@@ -148,10 +153,17 @@ export function createBilling(options: BillingOptions) {
     sync: syncApi(ctx),
     audit: auditApi({ log: ctx.store.audit, chain: ctx.store.auditChain }),
     /**
-     * Compares the mirror with Stripe (tagged customers, their subscriptions and payment methods)
-     * and, with `repair`, fixes each difference from Stripe, audited. Money records are not covered yet.
+     * Compares the mirror with Stripe (tagged customers and their subscriptions, payment methods,
+     * invoices, charges, refunds and disputes) and, with `repair`, fixes each difference from
+     * Stripe, audited. Resumes a run cut off by a crash; retries Stripe's 429s with back-off.
      */
-    reconcile: (input?: { repair?: boolean }) => reconcileMirror(ctx, input),
+    reconcile: (input?: ReconcileOptions) => reconcileMirror(ctx, input),
+    /**
+     * Imports an existing Stripe account into the mirror (the migration path for a host that
+     * already has customers): every customer with a user id (`userIdFor`) is tagged and imported
+     * with everything under it.
+     */
+    backfill: (input?: BackfillOptions) => backfillMirror(ctx, input),
     /**
      * Runs `work` as part of a request: every audit entry written meanwhile carries `requestId`.
      * `@billkit/server` runs each HTTP request in one (its `x-request-id`).

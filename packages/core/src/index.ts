@@ -52,7 +52,14 @@ export { buildInvoiceDocument } from './invoices/tax-invoice.js';
 export type { Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { ApplyResult } from './mirror/apply-event.js';
-export type { ReconcileDifference, ReconcileKind, ReconcileReport } from './mirror/reconcile.js';
+export type {
+  BackfillOptions,
+  BackfillReport,
+  ReconcileDifference,
+  ReconcileKind,
+  ReconcileOptions,
+  ReconcileReport,
+} from './mirror/reconcile.js';
 export type { Money } from './money.js';
 export { formatMoney, money } from './money.js';
 export type {
@@ -86,6 +93,7 @@ export type {
   AuditLog,
   AuditQuery,
   BillingStore,
+  Checkpoints,
   CreditRepository,
   CustomerRepository,
   CustomerSearchResult,

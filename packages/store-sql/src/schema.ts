@@ -226,6 +226,12 @@ export interface AuditChainTable {
   hash: string;
 }
 
+export interface CheckpointsTable {
+  name: string;
+  value: string;
+  updated_at: DbDate;
+}
+
 export interface CreditsTable {
   stripe_balance_transaction_id: string;
   stripe_customer_id: string;
@@ -366,6 +372,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;
+  checkpoints: CheckpointsTable;
   credits: CreditsTable;
   outbox: OutboxTable;
   mrr_movements: MrrMovementsTable;
@@ -390,6 +397,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'webhook_events',
   'audit_log',
   'audit_chain',
+  'checkpoints',
   'credits',
   'outbox',
   'mrr_movements',

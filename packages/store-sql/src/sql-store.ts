@@ -7,6 +7,7 @@ import type { Executor, SqlDialect } from './dialects/dialect.js';
 import { type MigrateResult, MigrationError, runMigrations } from './migrations/migrate.js';
 import { analyticsQueries } from './repositories/analytics.js';
 import { auditChain, auditLog } from './repositories/audit-log.js';
+import { checkpoints } from './repositories/checkpoints.js';
 import { creditRepository } from './repositories/credits.js';
 import { customerRepository } from './repositories/customers.js';
 import { invoiceRepository } from './repositories/invoices.js';
@@ -57,6 +58,7 @@ export function createSqlStore(
     analytics: analyticsQueries({ db, dialect, prefix, inTransaction: false }),
     metering: meteringRepository({ db, dialect, prefix, inTransaction: false }),
     auditChain: auditChain({ db, dialect, prefix, inTransaction: false }),
+    checkpoints: checkpoints({ db, dialect, prefix, inTransaction: false }),
     transaction: (fn) => db.transaction().execute((transaction) => fn(sessionOn(transaction, true))),
     migrate: async () => {
       const result = await migrateWithReport();

@@ -18,7 +18,7 @@ import { enforceAfterRetries } from '../payments/payments.js';
 import { refundTax } from '../payments/refund-tax.js';
 import { queueRefundIssued } from '../payments/refunds.js';
 import type { StoreSession, UpsertResult } from '../store/billing-store.js';
-import type { CustomerRecord } from '../store/records.js';
+import type { CustomerRecord, RefundRecord } from '../store/records.js';
 import { ABANDONED_AT_SIGNUP, planNameOf, writeSubscription } from '../subscriptions/subscription-writes.js';
 import {
   creditRecordFrom,
@@ -475,7 +475,7 @@ async function syncCharge(ctx: BillingContext, event: Stripe.Event, chargeId: st
   });
 }
 
-async function invoiceOfPaymentIntent(
+export async function invoiceOfPaymentIntent(
   ctx: BillingContext,
   paymentIntentId: string | null,
 ): Promise<string | null> {
@@ -502,10 +502,29 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
   if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
   const refund = await ctx.gateway.call('refunds.retrieve', (stripe) => stripe.refunds.retrieve(refundId));
   const customer = await customerOf(ctx, idOf(refund.customer as string | null));
-  const record = refundRecordFrom(refund, customer?.userId ?? null, event.created);
+  const record = await refundRecordFromStripe(ctx, refund, customer?.userId ?? null, event.created);
+  return inTransaction(
+    ctx,
+    event,
+    (s) => s.refunds.upsert(record),
+    { subjectType: 'refund', subjectId: refundId, userId: customer?.userId ?? null },
+    customer ? (session) => queueRefundIssued(ctx, session, record, customer) : undefined,
+  );
+}
+
+/**
+ * The mirror row of a Stripe refund. One made outside Billkit (Stripe's dashboard) names no
+ * invoice: its invoice and GST share are read from Stripe (not the mirror, which may not have the
+ * payment yet).
+ */
+export async function refundRecordFromStripe(
+  ctx: BillingContext,
+  refund: Stripe.Refund,
+  userId: string | null,
+  watermark: number,
+): Promise<RefundRecord> {
+  const record = refundRecordFrom(refund, userId, watermark);
   if (!record.stripeInvoiceId && record.stripeChargeId) {
-    // A refund made outside Billkit (Stripe's dashboard): its invoice and GST share, from Stripe
-    // (not the mirror, which may not have the payment yet).
     const chargeId = record.stripeChargeId;
     const charge = await ctx.gateway.call('charges.retrieve', (stripe) => stripe.charges.retrieve(chargeId));
     const invoiceId = await invoiceOfPaymentIntent(ctx, idOf(charge.payment_intent as string | null));
@@ -526,13 +545,7 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
       record.tax = refundTax({ tax, total: invoice.total }, before, record.amount);
     }
   }
-  return inTransaction(
-    ctx,
-    event,
-    (s) => s.refunds.upsert(record),
-    { subjectType: 'refund', subjectId: refundId, userId: customer?.userId ?? null },
-    customer ? (session) => queueRefundIssued(ctx, session, record, customer) : undefined,
-  );
+  return record;
 }
 
 async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {

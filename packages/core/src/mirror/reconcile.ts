@@ -1,21 +1,59 @@
-// Reconcile (first part): walks Stripe's customers (those Billkit tagged with `billkit_user_id`),
-// their subscriptions and their payment methods, page by page, and compares each with the mirror:
-// missing locally, missing in Stripe, or fields that differ. With `repair`, each difference is
-// fixed in the mirror from Stripe, one transaction per object with an audit entry
-// (`reconcile.repaired`). Invoices, charges, refunds and disputes, a resumable cursor and 429
-// back-off are not covered yet.
+// Reconcile and backfill. Reconcile walks Stripe's customers (those Billkit tagged with
+// `billkit_user_id`) page by page and, for each, its subscriptions, payment methods, invoices,
+// charges, refunds and disputes, comparing every object with the mirror: missing locally, missing
+// in Stripe, or fields that differ. With `repair`, each difference is fixed in the mirror from
+// Stripe, one transaction per object with an audit entry (`reconcile.repaired`, with the differing
+// fields before and after). A cursor in the store (`checkpoints`) lets a run cut off by a crash
+// resume after the last customer it finished; Stripe's 429s and outages are retried with
+// exponential back-off. Backfill is the same walk over every customer of an existing Stripe
+// account, tagging each with its user id and importing everything into the mirror.
 
 import type Stripe from 'stripe';
 import { z } from 'zod';
+import { recordMrrChange } from '../analytics/mrr.js';
 import { recordAudit } from '../audit/audit.js';
 import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
+import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
-import type { CustomerRecord, PaymentMethodRecord, SubscriptionRecord } from '../store/records.js';
-import { customerRecordFrom, paymentMethodRecordFrom, subscriptionRecordFrom } from './stripe-to-records.js';
+import type { StoreSession } from '../store/billing-store.js';
+import type {
+  CustomerRecord,
+  DisputeRecord,
+  InvoiceRecord,
+  PaymentMethodRecord,
+  PaymentRecord,
+  RefundRecord,
+  SubscriptionRecord,
+} from '../store/records.js';
+import { invoiceOfPaymentIntent, refundRecordFromStripe } from './apply-event.js';
+import { disputeRecordFrom, invoiceRecordFrom, paymentRecordFrom } from './money-records.js';
+import {
+  customerRecordFrom,
+  idOf,
+  paymentMethodRecordFrom,
+  subscriptionRecordFrom,
+} from './stripe-to-records.js';
 import { SUBSCRIPTION_STATE_FIELDS } from './sync.js';
 
-export type ReconcileKind = 'customer' | 'subscription' | 'payment_method';
+export type ReconcileKind =
+  | 'customer'
+  | 'subscription'
+  | 'payment_method'
+  | 'invoice'
+  | 'payment'
+  | 'refund'
+  | 'dispute';
+
+const KINDS: readonly ReconcileKind[] = [
+  'customer',
+  'subscription',
+  'payment_method',
+  'invoice',
+  'payment',
+  'refund',
+  'dispute',
+];
 
 export interface ReconcileDifference {
   kind: ReconcileKind;
@@ -25,7 +63,10 @@ export interface ReconcileDifference {
   problem: 'missing_locally' | 'missing_in_stripe' | 'differs';
   /** The fields that differ (for `differs`). */
   fields: string[];
-  /** Fixed in the mirror from Stripe (with `repair`). */
+  /**
+   * Fixed in the mirror from Stripe (with `repair`). A row Stripe no longer has is marked deleted
+   * (customers) or removed (payment methods); other kinds are only reported, never deleted.
+   */
   repaired: boolean;
 }
 
@@ -33,6 +74,17 @@ export interface ReconcileReport {
   /** Objects compared, by kind (Stripe's and the mirror's, each once). */
   checked: Record<ReconcileKind, number>;
   differences: ReconcileDifference[];
+  /** This run continued one cut off before it (its counts and differences are included). */
+  resumed: boolean;
+}
+
+export interface BackfillReport {
+  /** Objects written into the mirror, by kind. */
+  imported: Record<ReconcileKind, number>;
+  /** Objects already in the mirror and equal to Stripe's. */
+  unchanged: number;
+  /** Stripe customers not imported: no user id for them, or a second customer for one user. */
+  skipped: { stripeCustomerId: string; reason: 'no_user_id' | 'user_has_a_customer' }[];
 }
 
 const CUSTOMER_FIELDS = [
@@ -43,7 +95,7 @@ const CUSTOMER_FIELDS = [
   'balance',
   'defaultPaymentMethodId',
   'deleted',
-] as const;
+] as const satisfies readonly (keyof CustomerRecord)[];
 const PAYMENT_METHOD_FIELDS = [
   'type',
   'brand',
@@ -52,205 +104,573 @@ const PAYMENT_METHOD_FIELDS = [
   'expYear',
   'wallet',
   'isDefault',
-] as const;
+] as const satisfies readonly (keyof PaymentMethodRecord)[];
+const INVOICE_FIELDS = [
+  'status',
+  'number',
+  'currency',
+  'subtotal',
+  'tax',
+  'total',
+  'amountDue',
+  'amountPaid',
+  'amountRemaining',
+  'attemptCount',
+  'stripeSubscriptionId',
+  'finalizedAt',
+  'paidAt',
+  'voidedAt',
+] as const satisfies readonly (keyof InvoiceRecord)[];
+const PAYMENT_FIELDS = [
+  'status',
+  'amount',
+  'currency',
+  'fee',
+  'net',
+  'amountRefunded',
+  'refunded',
+  'disputed',
+  'failureCode',
+] as const satisfies readonly (keyof PaymentRecord)[];
+const REFUND_FIELDS = [
+  'status',
+  'amount',
+  'currency',
+  'reason',
+] as const satisfies readonly (keyof RefundRecord)[];
+const DISPUTE_FIELDS = [
+  'status',
+  'amount',
+  'currency',
+  'reason',
+  'evidenceDueBy',
+  'evidenceSubmissionCount',
+] as const satisfies readonly (keyof DisputeRecord)[];
 
-const reconcileSchema = z.strictObject({ repair: z.boolean().optional() }).optional();
+/** Dispute statuses Stripe no longer changes. */
+const CLOSED_DISPUTES = new Set(['won', 'lost', 'warning_closed']);
+
+const CHECKPOINT = 'reconcile';
+
+const backoffSchema = z.strictObject({
+  /** Tries of one Stripe call that answers 429 or is unavailable. @default 6 */
+  attempts: z.number().int().min(1).max(20).optional(),
+  /** The first wait; each next one doubles (with jitter), up to 30 s. @default 500 */
+  baseDelayMs: z.number().int().min(0).max(60_000).optional(),
+});
+
+const reconcileSchema = z
+  .strictObject({
+    repair: z.boolean().optional(),
+    /** Compare only objects Stripe created at or after this time (payment methods: all). */
+    since: z.coerce.date().optional(),
+    /** Start over, ignoring the cursor of a run cut off before. @default false */
+    restart: z.boolean().optional(),
+    backoff: backoffSchema.optional(),
+  })
+  .optional();
+
+const backfillSchema = z
+  .strictObject({
+    /**
+     * The host's user id for a Stripe customer, or null to leave it out. @default its
+     * `billkit_user_id` metadata, else its `user_id` metadata
+     */
+    userIdFor: z
+      .custom<(customer: Stripe.Customer) => string | null | undefined>(
+        (value) => typeof value === 'function',
+        'userIdFor must be a function',
+      )
+      .optional(),
+    backoff: backoffSchema.optional(),
+  })
+  .optional();
+
+export type ReconcileOptions = z.input<typeof reconcileSchema>;
+export type BackfillOptions = z.input<typeof backfillSchema>;
+
+/** What a run keeps in the store after each customer, to resume from. */
+interface Cursor {
+  repair: boolean;
+  since: number | null;
+  /** The last Stripe customer finished (Stripe lists newest first). */
+  after: string;
+  checked: Record<ReconcileKind, number>;
+  differences: ReconcileDifference[];
+}
+
+type Write = (session: StoreSession) => Promise<unknown>;
+
+interface Walk {
+  ctx: BillingContext;
+  repair: boolean;
+  /** Unix seconds, or null for everything. */
+  since: number | null;
+  action: 'reconcile.repaired' | 'backfill.imported';
+  report: { checked: Record<ReconcileKind, number>; differences: ReconcileDifference[] };
+  stripe: <T>(operation: string, fn: (stripe: Stripe) => Promise<T>) => Promise<T>;
+}
 
 export async function reconcileMirror(
   ctx: BillingContext,
   input?: z.input<typeof reconcileSchema>,
 ): Promise<ReconcileReport> {
-  const repair = parseInput(reconcileSchema, input, 'reconcile')?.repair ?? false;
-  const report: ReconcileReport = {
-    checked: { customer: 0, subscription: 0, payment_method: 0 },
-    differences: [],
-  };
-  const now = ctx.clock.now();
-  const watermarkAfter = (stored: { watermark: number } | null) =>
-    Math.max(toUnix(now), (stored?.watermark ?? 0) + 1);
-
-  /** Records the difference, and with `repair` writes Stripe's state with an audit entry. */
-  const found = async (
-    difference: Omit<ReconcileDifference, 'repaired'>,
-    write: (session: Parameters<Parameters<typeof ctx.store.transaction>[0]>[0]) => Promise<unknown>,
-  ) => {
-    let repaired = false;
-    if (repair) {
-      await ctx.store.transaction(async (session) => {
-        await write(session);
-        await recordAudit(session, ctx.clock, {
-          action: 'reconcile.repaired',
-          subjectType: difference.kind,
-          subjectId: difference.id,
-          userId: difference.userId,
-          data: { problem: difference.problem, fields: difference.fields },
-        });
-      });
-      repaired = true;
-    }
-    report.differences.push({ ...difference, repaired });
+  const options = parseInput(reconcileSchema, input, 'reconcile') ?? {};
+  const repair = options.repair ?? false;
+  const since = options.since ? toUnix(options.since) : null;
+  const saved = options.restart ? null : await readCursor(ctx);
+  const resumed = saved !== null && saved.repair === repair && saved.since === since;
+  const walk: Walk = {
+    ctx,
+    repair,
+    since,
+    action: 'reconcile.repaired',
+    report: resumed
+      ? { checked: saved.checked, differences: saved.differences }
+      : { checked: zeroCounts(), differences: [] },
+    stripe: patiently(ctx, options.backoff),
   };
 
-  // Customers: Stripe's tagged ones against every mirrored one.
-  const stripeCustomers = new Map<string, { customer: Stripe.Customer; userId: string }>();
-  const allCustomers = await ctx.gateway.call('customers.list', (stripe) =>
-    collect(stripe.customers.list({ limit: 100 })),
-  );
-  for (const customer of allCustomers) {
-    const userId = customer.metadata?.billkit_user_id;
-    if (userId) stripeCustomers.set(customer.id, { customer, userId });
-  }
-  const mirrored = await allPages((after) => ctx.store.customers.list({ limit: 100, after }));
-  const mirroredById = new Map(mirrored.map((record) => [record.stripeCustomerId, record]));
-  for (const { customer, userId } of stripeCustomers.values()) {
-    report.checked.customer++;
-    const stored = mirroredById.get(customer.id) ?? null;
-    const candidate = customerRecordFrom(customer, userId, watermarkAfter(stored), stored, now);
-    const fields = stored === null ? [] : differing(stored, candidate, CUSTOMER_FIELDS);
-    if (stored !== null && fields.length === 0) continue;
-    await found(
-      {
-        kind: 'customer',
-        id: customer.id,
-        userId,
-        problem: stored === null ? 'missing_locally' : 'differs',
-        fields,
-      },
-      (session) => session.customers.upsert(candidate),
+  const seen = new Set<string>();
+  let after = resumed ? saved.after : undefined;
+  for (;;) {
+    const page = await walk.stripe('customers.list', (stripe) =>
+      stripe.customers.list({ limit: 100, ...(after ? { starting_after: after } : {}) }),
     );
+    for (const customer of page.data) {
+      const userId = customer.metadata?.billkit_user_id;
+      after = customer.id;
+      if (!userId) continue;
+      seen.add(customer.id);
+      await reconcileCustomer(walk, customer, userId);
+      await saveCursor(ctx, { repair, since, after, ...walk.report });
+    }
+    if (!page.has_more || page.data.length === 0) break;
+    if (after) await saveCursor(ctx, { repair, since, after, ...walk.report });
   }
+
+  // Mirrored customers the walk did not meet: gone from Stripe, or untagged there (those met by
+  // the run this one resumed are asked for one by one).
+  const mirrored = await allPages((cursor) => ctx.store.customers.list({ limit: 100, after: cursor }));
   for (const stored of mirrored) {
-    if (stripeCustomers.has(stored.stripeCustomerId) || stored.deleted) continue;
-    report.checked.customer++;
+    if (seen.has(stored.stripeCustomerId) || stored.deleted) continue;
+    if (since !== null && toUnix(stored.createdAt) < since) continue;
+    const current = await walk.stripe('customers.retrieve', (stripe) =>
+      stripe.customers.retrieve(stored.stripeCustomerId).catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode === 404) return null;
+        throw error;
+      }),
+    );
+    if (current && !current.deleted && current.metadata?.billkit_user_id) continue;
+    walk.report.checked.customer++;
     await found(
-      {
-        kind: 'customer',
-        id: stored.stripeCustomerId,
-        userId: stored.userId,
-        problem: 'missing_in_stripe',
-        fields: [],
-      },
+      walk,
+      { kind: 'customer', id: stored.stripeCustomerId, userId: stored.userId, problem: 'missing_in_stripe' },
+      {},
       (session) =>
         session.customers.upsert({
           ...stored,
           deleted: true,
-          watermark: watermarkAfter(stored),
+          watermark: watermarkAfter(ctx, stored),
           version: stored.version + 1,
         }),
     );
   }
+  await ctx.store.checkpoints.delete(CHECKPOINT);
+  await ctx.afterCommit();
+  return { ...walk.report, resumed };
+}
 
-  // Subscriptions and payment methods, per tagged customer.
-  for (const { customer, userId } of stripeCustomers.values()) {
-    const subscriptions = await ctx.gateway.call('subscriptions.list', (stripe) =>
-      collect(stripe.subscriptions.list({ customer: customer.id, status: 'all', limit: 100 })),
-    );
-    const storedSubscriptions = new Map(
-      (await ctx.store.subscriptions.listByUserId(userId)).map((record) => [
-        record.stripeSubscriptionId,
-        record,
-      ]),
-    );
-    for (const subscription of subscriptions) {
-      report.checked.subscription++;
-      const stored = storedSubscriptions.get(subscription.id) ?? null;
-      storedSubscriptions.delete(subscription.id);
-      const candidate = subscriptionRecordFrom(
-        subscription,
-        userId,
-        ctx.catalog,
-        watermarkAfter(stored),
-        stored,
-        now,
-      );
-      const fields = stored === null ? [] : differing(stored, candidate, SUBSCRIPTION_STATE_FIELDS);
-      if (stored !== null && fields.length === 0) continue;
-      await found(
-        {
-          kind: 'subscription',
-          id: subscription.id,
-          userId,
-          problem: stored === null ? 'missing_locally' : 'differs',
-          fields,
-        },
-        (session) => session.subscriptions.upsert(candidate),
+export async function backfillMirror(
+  ctx: BillingContext,
+  input?: z.input<typeof backfillSchema>,
+): Promise<BackfillReport> {
+  const options = parseInput(backfillSchema, input, 'backfill') ?? {};
+  const userIdFor =
+    options.userIdFor ??
+    ((customer: Stripe.Customer) => customer.metadata?.billkit_user_id ?? customer.metadata?.user_id);
+  const walk: Walk = {
+    ctx,
+    repair: true,
+    since: null,
+    action: 'backfill.imported',
+    report: { checked: zeroCounts(), differences: [] },
+    stripe: patiently(ctx, options.backoff),
+  };
+  const skipped: BackfillReport['skipped'] = [];
+  // Stripe lists newest first; a user with several customers keeps the newest.
+  for await (const customer of pages(walk, (stripe, after) =>
+    stripe.customers.list({ limit: 100, ...(after ? { starting_after: after } : {}) }),
+  )) {
+    const userId = userIdFor(customer) || null;
+    if (!userId) {
+      skipped.push({ stripeCustomerId: customer.id, reason: 'no_user_id' });
+      continue;
+    }
+    const owner = await ctx.store.customers.findByUserId(userId);
+    if (owner && owner.stripeCustomerId !== customer.id) {
+      skipped.push({ stripeCustomerId: customer.id, reason: 'user_has_a_customer' });
+      continue;
+    }
+    let tagged = customer;
+    if (customer.metadata?.billkit_user_id !== userId) {
+      // Webhooks and reconcile know Billkit's customers by this tag.
+      tagged = await walk.stripe('customers.update', (stripe) =>
+        stripe.customers.update(customer.id, { metadata: { billkit_user_id: userId } }),
       );
     }
-    for (const stored of storedSubscriptions.values()) {
-      report.checked.subscription++;
-      // No delete in the port: reported only, never repaired.
-      report.differences.push({
-        kind: 'subscription',
-        id: stored.stripeSubscriptionId,
-        userId,
-        problem: 'missing_in_stripe',
-        fields: [],
-        repaired: false,
-      });
-    }
-
-    const methods = await ctx.gateway.call('customers.listPaymentMethods', (stripe) =>
-      collect(stripe.customers.listPaymentMethods(customer.id, { limit: 100 })),
-    );
-    const defaultId = (customer.invoice_settings?.default_payment_method as string | null) ?? null;
-    const storedMethods = new Map(
-      (await ctx.store.paymentMethods.listByCustomer(customer.id)).map((record) => [
-        record.stripePaymentMethodId,
-        record,
-      ]),
-    );
-    for (const method of methods) {
-      report.checked.payment_method++;
-      const stored = storedMethods.get(method.id) ?? null;
-      storedMethods.delete(method.id);
-      const candidate = paymentMethodRecordFrom(
-        method,
-        userId,
-        method.id === defaultId,
-        watermarkAfter(stored),
-      );
-      const fields = stored === null ? [] : differing(stored, candidate, PAYMENT_METHOD_FIELDS);
-      if (stored !== null && fields.length === 0) continue;
-      await found(
-        {
-          kind: 'payment_method',
-          id: method.id,
-          userId,
-          problem: stored === null ? 'missing_locally' : 'differs',
-          fields,
-        },
-        (session) => session.paymentMethods.upsert(candidate),
-      );
-    }
-    for (const stored of storedMethods.values()) {
-      report.checked.payment_method++;
-      await found(
-        {
-          kind: 'payment_method',
-          id: stored.stripePaymentMethodId,
-          userId,
-          problem: 'missing_in_stripe',
-          fields: [],
-        },
-        (session) => session.paymentMethods.delete(stored.stripePaymentMethodId),
-      );
-    }
+    await reconcileCustomer(walk, tagged, userId);
   }
-  return report;
+  await ctx.afterCommit();
+  const imported = zeroCounts();
+  for (const difference of walk.report.differences) imported[difference.kind]++;
+  const total = Object.values(walk.report.checked).reduce((sum, count) => sum + count, 0);
+  return { imported, unchanged: total - walk.report.differences.length, skipped };
 }
 
-type Compared = CustomerRecord | SubscriptionRecord | PaymentMethodRecord;
+/** One customer and everything under it. */
+async function reconcileCustomer(walk: Walk, customer: Stripe.Customer, userId: string): Promise<void> {
+  const { ctx, since } = walk;
+  const now = ctx.clock.now();
+  const created = since === null ? {} : { created: { gte: since } };
+  const inRange = (record: { createdAt: Date }) => since === null || toUnix(record.createdAt) >= since;
 
-function differing<R extends Compared>(stored: R, candidate: R, fields: readonly (keyof R)[]): string[] {
-  return fields
-    .filter((field) => JSON.stringify(stored[field] ?? null) !== JSON.stringify(candidate[field] ?? null))
-    .map(String);
+  if (since === null || customer.created >= since) {
+    const stored = await ctx.store.customers.findByStripeId(customer.id);
+    await compare<CustomerRecord>(walk, {
+      kind: 'customer',
+      userId,
+      fields: CUSTOMER_FIELDS,
+      stripe: [
+        {
+          id: customer.id,
+          candidate: (s) => customerRecordFrom(customer, userId, watermarkAfter(ctx, s), s, now),
+        },
+      ],
+      stored: stored ? [[customer.id, stored]] : [],
+      upsert: (session, record) => session.customers.upsert(record),
+    });
+  }
+
+  const subscriptions = await all(walk, (stripe, after) =>
+    stripe.subscriptions.list({
+      customer: customer.id,
+      status: 'all',
+      limit: 100,
+      ...created,
+      ...startingAfter(after),
+    }),
+  );
+  await compare<SubscriptionRecord>(walk, {
+    kind: 'subscription',
+    userId,
+    fields: SUBSCRIPTION_STATE_FIELDS,
+    stripe: subscriptions.map((subscription) => ({
+      id: subscription.id,
+      candidate: (s) =>
+        subscriptionRecordFrom(subscription, userId, ctx.catalog, watermarkAfter(ctx, s), s, now),
+      // The MRR ledger follows the repaired row.
+      alsoWrite: (session, record) => recordMrrChange(session, subscription, record, now),
+    })),
+    stored: (await ctx.store.subscriptions.listByUserId(userId))
+      .filter((record) => record.stripeCustomerId === customer.id && inRange(record))
+      .map((record) => [record.stripeSubscriptionId, record]),
+    upsert: (session, record) => session.subscriptions.upsert(record),
+  });
+
+  const methods = await all(walk, (stripe, after) =>
+    stripe.customers.listPaymentMethods(customer.id, { limit: 100, ...startingAfter(after) }),
+  );
+  const defaultId = idOf(customer.invoice_settings?.default_payment_method as string | null);
+  await compare<PaymentMethodRecord>(walk, {
+    kind: 'payment_method',
+    userId,
+    fields: PAYMENT_METHOD_FIELDS,
+    stripe: methods.map((method) => ({
+      id: method.id,
+      candidate: (s) =>
+        paymentMethodRecordFrom(method, userId, method.id === defaultId, watermarkAfter(ctx, s)),
+    })),
+    stored: (await ctx.store.paymentMethods.listByCustomer(customer.id)).map((record) => [
+      record.stripePaymentMethodId,
+      record,
+    ]),
+    upsert: (session, record) => session.paymentMethods.upsert(record),
+    gone: (session, record) => session.paymentMethods.delete(record.stripePaymentMethodId),
+  });
+
+  const invoices = await all(walk, (stripe, after) =>
+    stripe.invoices.list({ customer: customer.id, limit: 100, ...created, ...startingAfter(after) }),
+  );
+  await compare<InvoiceRecord>(walk, {
+    kind: 'invoice',
+    userId,
+    fields: INVOICE_FIELDS,
+    stripe: invoices.map((invoice) => ({
+      id: invoice.id,
+      candidate: (s) => invoiceRecordFrom(invoice, userId, watermarkAfter(ctx, s)),
+    })),
+    stored: (await allPages((after) => ctx.store.invoices.listByUserId(userId, { limit: 100, after })))
+      .filter((record) => record.stripeCustomerId === customer.id && inRange(record))
+      .map((record) => [record.stripeInvoiceId, record]),
+    upsert: (session, record) => session.invoices.upsert(record),
+  });
+
+  const charges = await all(walk, (stripe, after) =>
+    stripe.charges.list({
+      customer: customer.id,
+      limit: 100,
+      expand: ['data.balance_transaction'],
+      ...created,
+      ...startingAfter(after),
+    }),
+  );
+  const storedPayments = (
+    await allPages((after) => ctx.store.payments.listByUserId(userId, { limit: 100, after }))
+  ).filter((record) => record.stripeCustomerId === customer.id && inRange(record));
+  await compare<PaymentRecord>(walk, {
+    kind: 'payment',
+    userId,
+    fields: PAYMENT_FIELDS,
+    stripe: charges.map((charge) => ({
+      id: charge.id,
+      candidate: async (s) =>
+        paymentRecordFrom(
+          charge,
+          userId,
+          s
+            ? s.stripeInvoiceId
+            : await invoiceOfPaymentIntent(ctx, idOf(charge.payment_intent as string | null)),
+          watermarkAfter(ctx, s),
+        ),
+    })),
+    stored: storedPayments.map((record) => [record.stripeChargeId, record]),
+    upsert: (session, record) => session.payments.upsert(record),
+  });
+
+  // Refunds and disputes, per charge that has (or had, in the mirror) any.
+  const chargeIds = new Set([
+    ...charges.map((charge) => charge.id),
+    ...storedPayments.map((p) => p.stripeChargeId),
+  ]);
+  const byId = new Map(charges.map((charge) => [charge.id, charge]));
+  for (const chargeId of chargeIds) {
+    const charge = byId.get(chargeId);
+    const storedRefunds = (await ctx.store.refunds.listByCharge(chargeId)).filter(inRange);
+    const refunds =
+      charge && (charge.amount_refunded > 0 || storedRefunds.length > 0 || charge.refunded)
+        ? await all(walk, (stripe, after) =>
+            stripe.refunds.list({ charge: chargeId, limit: 100, ...created, ...startingAfter(after) }),
+          )
+        : [];
+    await compare<RefundRecord>(walk, {
+      kind: 'refund',
+      userId,
+      fields: REFUND_FIELDS,
+      stripe: refunds.map((refund) => ({
+        id: refund.id,
+        candidate: async (s) => {
+          // Where the refund's invoice and GST share came from (metadata, or Stripe's invoice) is
+          // kept: only a refund the mirror lacks reads them.
+          if (s)
+            return {
+              ...s,
+              ...pick(await refundRecordFromStripe(ctx, refund, userId, 0), REFUND_FIELDS),
+              watermark: watermarkAfter(ctx, s),
+            };
+          return refundRecordFromStripe(ctx, refund, userId, watermarkAfter(ctx, null));
+        },
+      })),
+      stored: storedRefunds.map((record) => [record.stripeRefundId, record]),
+      upsert: (session, record) => session.refunds.upsert(record),
+    });
+
+    const storedDisputes = (await ctx.store.disputes.listByCharge(chargeId)).filter(inRange);
+    const disputes =
+      charge && (charge.disputed || storedDisputes.length > 0)
+        ? await all(walk, (stripe, after) =>
+            stripe.disputes.list({ charge: chargeId, limit: 100, ...created, ...startingAfter(after) }),
+          )
+        : [];
+    await compare<DisputeRecord>(walk, {
+      kind: 'dispute',
+      userId,
+      fields: DISPUTE_FIELDS,
+      stripe: disputes.map((dispute) => ({
+        id: dispute.id,
+        candidate: (s) => ({
+          ...disputeRecordFrom(dispute, userId, watermarkAfter(ctx, s)),
+          // Stripe keeps no closing time: the mirror's, else now for one found closed.
+          closedAt: s?.closedAt ?? (CLOSED_DISPUTES.has(dispute.status) ? now : null),
+        }),
+      })),
+      stored: storedDisputes.map((record) => [record.stripeDisputeId, record]),
+      upsert: (session, record) => session.disputes.upsert(record),
+    });
+  }
 }
 
-async function collect<T>(list: Stripe.ApiListPromise<T>): Promise<T[]> {
+interface Comparison<R> {
+  kind: ReconcileKind;
+  userId: string;
+  fields: readonly (keyof R)[];
+  /** Stripe's objects, each with the mirror row it should be (given the stored one). */
+  stripe: {
+    id: string;
+    candidate: (stored: R | null) => R | Promise<R>;
+    alsoWrite?: (session: StoreSession, record: R) => Promise<unknown>;
+  }[];
+  stored: (readonly [string, R])[];
+  upsert: (session: StoreSession, record: R) => Promise<unknown>;
+  /** The repair of a row Stripe does not have; none: reported only. */
+  gone?: (session: StoreSession, record: R) => Promise<unknown>;
+}
+
+async function compare<R extends object>(walk: Walk, comparison: Comparison<R>): Promise<void> {
+  const { kind, userId, fields } = comparison;
+  const stored = new Map(comparison.stored);
+  for (const object of comparison.stripe) {
+    walk.report.checked[kind]++;
+    const row = stored.get(object.id) ?? null;
+    stored.delete(object.id);
+    const candidate = await object.candidate(row);
+    const differ = row === null ? [] : differing(row, candidate, fields);
+    if (row !== null && differ.length === 0) continue;
+    await found(
+      walk,
+      { kind, id: object.id, userId, problem: row === null ? 'missing_locally' : 'differs' },
+      row === null ? {} : { before: pick(row, differ), after: pick(candidate, differ) },
+      async (session) => {
+        await comparison.upsert(session, candidate);
+        if (object.alsoWrite) await object.alsoWrite(session, candidate);
+      },
+      differ,
+    );
+  }
+  for (const [id, row] of stored) {
+    walk.report.checked[kind]++;
+    await found(
+      walk,
+      { kind, id, userId, problem: 'missing_in_stripe' },
+      {},
+      comparison.gone ? (session) => comparison.gone!(session, row) : null,
+    );
+  }
+}
+
+/** Records the difference, and with `repair` (and a way to repair it) writes it with an audit entry. */
+async function found(
+  walk: Walk,
+  difference: Omit<ReconcileDifference, 'repaired' | 'fields'>,
+  change: { before?: object; after?: object },
+  write: Write | null,
+  fields: (string | number | symbol)[] = [],
+): Promise<void> {
+  let repaired = false;
+  const named = fields.map(String);
+  if (walk.repair && write) {
+    await walk.ctx.store.transaction(async (session) => {
+      await write(session);
+      await recordAudit(session, walk.ctx.clock, {
+        action: walk.action,
+        subjectType: difference.kind,
+        subjectId: difference.id,
+        userId: difference.userId,
+        data: { problem: difference.problem, fields: named, ...change },
+      });
+    });
+    repaired = true;
+  }
+  walk.report.differences.push({ ...difference, fields: named, repaired });
+}
+
+function differing<R extends object>(stored: R, candidate: R, fields: readonly (keyof R)[]): (keyof R)[] {
+  return fields.filter((field) => comparable(stored[field]) !== comparable(candidate[field]));
+}
+
+function comparable(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.getTime());
+  return JSON.stringify(value ?? null);
+}
+
+function pick<R extends object, K extends keyof R>(record: R, fields: readonly K[]): Pick<R, K> {
+  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<R, K>;
+}
+
+/** A watermark newer than both the stored row's and now: the repair's upsert wins. */
+function watermarkAfter(ctx: BillingContext, stored: { watermark: number } | null): number {
+  return Math.max(toUnix(ctx.clock.now()), (stored?.watermark ?? 0) + 1);
+}
+
+function zeroCounts(): Record<ReconcileKind, number> {
+  return Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<ReconcileKind, number>;
+}
+
+async function saveCursor(ctx: BillingContext, cursor: Cursor): Promise<void> {
+  await ctx.store.checkpoints.put(CHECKPOINT, JSON.stringify(cursor));
+}
+
+async function readCursor(ctx: BillingContext): Promise<Cursor | null> {
+  const raw = await ctx.store.checkpoints.get(CHECKPOINT);
+  if (raw === null) return null;
+  try {
+    const cursor = JSON.parse(raw) as Cursor;
+    return { ...cursor, checked: { ...zeroCounts(), ...cursor.checked } };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stripe calls retried while Stripe answers 429 (rate limited) or is unavailable (5xx, timeouts,
+ * lost connections), waiting base × 2ⁿ with full jitter, up to 30 s a wait. Reconcile's calls
+ * are reads (and backfill's one write, a metadata tag, is the same each time), so a retry is safe.
+ */
+function patiently(ctx: BillingContext, options: z.infer<typeof backoffSchema> = {}): Walk['stripe'] {
+  const attempts = options.attempts ?? 6;
+  const base = options.baseDelayMs ?? 500;
+  return async (operation, fn) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ctx.gateway.call(operation, fn);
+      } catch (error) {
+        if (!(error instanceof BillingError) || error.code !== 'stripe_unavailable' || attempt >= attempts) {
+          throw error;
+        }
+        const wait = Math.min(30_000, base * 2 ** (attempt - 1));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.round(wait / 2 + (Math.random() * wait) / 2)),
+        );
+      }
+    }
+  };
+}
+
+function startingAfter(after: string | undefined): { starting_after?: string } {
+  return after ? { starting_after: after } : {};
+}
+
+/** Every item of a Stripe list, page by page (each page retried on its own). */
+async function all<T extends { id: string }>(
+  walk: Walk,
+  list: (stripe: Stripe, after: string | undefined) => Promise<Stripe.ApiList<T>>,
+): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of list) items.push(item);
+  for await (const item of pages(walk, list)) items.push(item);
   return items;
+}
+
+async function* pages<T extends { id: string }>(
+  walk: Walk,
+  list: (stripe: Stripe, after: string | undefined) => Promise<Stripe.ApiList<T>>,
+): AsyncGenerator<T> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await walk.stripe('list', (stripe) => list(stripe, after));
+    yield* page.data;
+    if (!page.has_more || page.data.length === 0) return;
+    after = page.data.at(-1)!.id;
+  }
 }
 
 async function allPages<T>(

@@ -279,6 +279,16 @@ export interface AuditChain {
   }>;
 }
 
+/**
+ * Named progress markers of long jobs (reconcile's cursor), so a job cut off by a crash resumes
+ * where it stopped. Outside transactions; the last `put` wins.
+ */
+export interface Checkpoints {
+  get(name: string): Promise<string | null>;
+  put(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 /** The previous hash of the first link. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -318,6 +328,8 @@ export interface BillingStore extends StoreSession {
   readonly metering: MeteringRepository;
   /** The hash chain over the audit log, sealed after commits; what `audit.verify()` reads. */
   readonly auditChain: AuditChain;
+  /** Progress of long jobs, kept across restarts (reconcile's cursor). */
+  readonly checkpoints: Checkpoints;
   /**
    * Runs `fn` in one transaction: if it throws, none of its writes remain and the error is
    * rethrown. Transactions do not see each other's uncommitted writes. Inside `fn`, read and write

@@ -7,6 +7,7 @@ import {
   type AuditChain,
   type AuditLog,
   type BillingStore,
+  type Checkpoints,
   type CreditRepository,
   type CustomerRepository,
   type CustomerSearchResult,
@@ -83,6 +84,7 @@ export function memoryStore(): BillingStore {
     })),
     metering: memoryMetering(),
     auditChain: memoryAuditChain(committed.audit.entries, writeQueue),
+    checkpoints: memoryCheckpoints(),
     transaction: (fn) =>
       writeQueue.run(async () => {
         const draft = draftOver(committed);
@@ -931,4 +933,17 @@ function pageOf<T>(
       ? encodeCursor([list, last.key.createdAt.getTime(), last.key.id])
       : null;
   return { items: taken.map(({ row }) => structuredClone(row)), nextCursor };
+}
+
+function memoryCheckpoints(): Checkpoints {
+  const values = new Map<string, string>();
+  return {
+    get: async (name) => values.get(name) ?? null,
+    put: async (name, value) => {
+      values.set(name, value);
+    },
+    delete: async (name) => {
+      values.delete(name);
+    },
+  };
 }

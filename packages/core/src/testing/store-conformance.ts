@@ -129,6 +129,7 @@ function registerSuite(getStore: GetStore): void {
   describeSubscriptions(getStore);
   describePaymentMethods(getStore);
   describeAuditLog(getStore);
+  describeCheckpoints(getStore);
   describeInvoices(getStore);
   describePayments(getStore);
   describeRefunds(getStore);
@@ -772,6 +773,28 @@ async function writeScrambledExpiringCards(store: BillingStore): Promise<string[
     if (outsider !== undefined) await store.paymentMethods.upsert(outsider);
   }
   return expiring.map((card) => card.stripePaymentMethodId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints
+
+function describeCheckpoints(getStore: GetStore): void {
+  describe('checkpoints', () => {
+    it('keeps the last value put under a name until it is deleted', async () => {
+      const store = getStore();
+      expect(await store.checkpoints.get('reconcile')).toBeNull();
+
+      await store.checkpoints.put('reconcile', '{"after":"cus_1"}');
+      await store.checkpoints.put('reconcile', '{"after":"cus_2"}');
+      await store.checkpoints.put('other', 'x'.repeat(70_000));
+
+      expect(await store.checkpoints.get('reconcile')).toBe('{"after":"cus_2"}');
+      expect(await store.checkpoints.get('other')).toHaveLength(70_000);
+      await store.checkpoints.delete('reconcile');
+      expect(await store.checkpoints.get('reconcile')).toBeNull();
+      expect(await store.checkpoints.get('other')).not.toBeNull();
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,6 +63,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'audit log hash chain (each entry linked to the one before it) and request ids',
     up: addAuditChain,
   },
+  {
+    version: 7,
+    name: 'checkpoints of long jobs (the reconcile cursor)',
+    up: createCheckpoints,
+  },
 ];
 
 async function createMirrorTables({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
@@ -642,4 +647,16 @@ async function addAuditChain({ db, types: t, prefix, finish }: MigrationContext)
       .addPrimaryKeyConstraint(`${prefix}audit_chain_pkey`, ['id']),
   ).execute();
   await db.insertInto('audit_chain').values({ id: 'head', position: 0, hash: GENESIS_HASH }).execute();
+}
+
+/** Named progress markers of long jobs: reconcile resumes from its cursor after a crash. */
+async function createCheckpoints({ db, types: t, prefix, finish }: MigrationContext): Promise<void> {
+  await finish(
+    db.schema
+      .createTable('checkpoints')
+      .addColumn('name', t.id, (c) => c.notNull())
+      .addColumn('value', t.longText, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${prefix}checkpoints_pkey`, ['name']),
+  ).execute();
 }
