@@ -58,6 +58,7 @@ export type {
   ReconcileDifference,
   ReconcileKind,
   ReconcileOptions,
+  ReconcileProgress,
   ReconcileReport,
 } from './mirror/reconcile.js';
 export type { Money } from './money.js';

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // The `billkit` command: `billkit migrate` brings the database in DATABASE_URL up to the schema
-// this package ships, and prints what happened to each migration.
+// this package ships, and prints what happened to each migration; `billkit reconcile` and
+// `billkit sync` compare the mirror with Stripe and import a Stripe account (cli-stripe.ts).
 
+import { STRIPE_USAGE, stripeCommand } from './cli-stripe.js';
 import { storeFromUrl } from './database-url.js';
 import type { MigrateResult } from './migrations/migrate.js';
 
 const USAGE = `Usage: billkit migrate [--table-prefix <prefix>]
+      Creates or upgrades the schema.
 
 Reads the database from DATABASE_URL:
   postgres://user@host:5432/db    PostgreSQL
   mysql://user@host:3306/db       MySQL or MariaDB (mariadb:// too)
   sqlite:billing.db               SQLite file (a bare path works too)
-`;
+
+${STRIPE_USAGE}`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
@@ -19,9 +23,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stdout.write(USAGE);
     return 0;
   }
+  if (command === 'reconcile' || command === 'sync') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(STRIPE_USAGE);
+      return 0;
+    }
+    return stripeCommand(command, rest, env, {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      tty: process.stderr.isTTY === true,
+    });
+  }
   if (command !== 'migrate') {
     process.stderr.write(command === undefined ? USAGE : `Unknown command: ${command}\n\n${USAGE}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
   }
   const prefixAt = rest.indexOf('--table-prefix');
   const tablePrefix = prefixAt === -1 ? undefined : rest[prefixAt + 1];

@@ -159,6 +159,18 @@ const backoffSchema = z.strictObject({
   baseDelayMs: z.number().int().min(0).max(60_000).optional(),
 });
 
+/** Called after each customer: how far a long run has got (a CLI's progress line). */
+const progressSchema = z.custom<(progress: ReconcileProgress) => void>(
+  (value) => typeof value === 'function',
+  'onProgress must be a function',
+);
+
+export interface ReconcileProgress {
+  /** Customers finished so far (in this process). */
+  customers: number;
+  differences: number;
+}
+
 const reconcileSchema = z
   .strictObject({
     repair: z.boolean().optional(),
@@ -167,6 +179,7 @@ const reconcileSchema = z
     /** Start over, ignoring the cursor of a run cut off before. @default false */
     restart: z.boolean().optional(),
     backoff: backoffSchema.optional(),
+    onProgress: progressSchema.optional(),
   })
   .optional();
 
@@ -183,6 +196,7 @@ const backfillSchema = z
       )
       .optional(),
     backoff: backoffSchema.optional(),
+    onProgress: progressSchema.optional(),
   })
   .optional();
 
@@ -209,6 +223,9 @@ interface Walk {
   action: 'reconcile.repaired' | 'backfill.imported';
   report: { checked: Record<ReconcileKind, number>; differences: ReconcileDifference[] };
   stripe: <T>(operation: string, fn: (stripe: Stripe) => Promise<T>) => Promise<T>;
+  /** Customers finished, and the caller's progress hook. */
+  done: number;
+  onProgress: ((progress: ReconcileProgress) => void) | undefined;
 }
 
 export async function reconcileMirror(
@@ -229,6 +246,8 @@ export async function reconcileMirror(
       ? { checked: saved.checked, differences: saved.differences }
       : { checked: zeroCounts(), differences: [] },
     stripe: patiently(ctx, options.backoff),
+    done: 0,
+    onProgress: options.onProgress,
   };
 
   const seen = new Set<string>();
@@ -296,6 +315,8 @@ export async function backfillMirror(
     action: 'backfill.imported',
     report: { checked: zeroCounts(), differences: [] },
     stripe: patiently(ctx, options.backoff),
+    done: 0,
+    onProgress: options.onProgress,
   };
   const skipped: BackfillReport['skipped'] = [];
   // Stripe lists newest first; a user with several customers keeps the newest.
@@ -508,6 +529,8 @@ async function reconcileCustomer(walk: Walk, customer: Stripe.Customer, userId: 
       upsert: (session, record) => session.disputes.upsert(record),
     });
   }
+  walk.done++;
+  walk.onProgress?.({ customers: walk.done, differences: walk.report.differences.length });
 }
 
 interface Comparison<R> {
