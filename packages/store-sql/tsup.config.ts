@@ -20,6 +20,7 @@ export default defineConfig([
     sourcemap: true,
     splitting: false,
     clean: false,
-    external: ['better-sqlite3', 'pg', 'mysql2'],
+    // `stripe` is the host's (a peer of @billkit/core): reconcile and sync load it when run.
+    external: ['better-sqlite3', 'pg', 'mysql2', 'stripe'],
   },
 ]);

@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { currentRequestId, withRequestContext } from '../audit/request-context.js';
 import type { BillingContext } from '../context.js';
+import { perKeyQueue } from '../customers/customers.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import type { SubscriptionRecord } from '../store/records.js';
@@ -12,6 +13,10 @@ import { type ApplyResult, applyEvent } from './apply-event.js';
 import { subscriptionRecordFrom } from './stripe-to-records.js';
 
 export function syncApi(ctx: BillingContext) {
+  // Deliveries of events about one object, applied at once, would each read the object from
+  // Stripe and write it with the same watermark (events within one second): the one that read
+  // first could write last. One at a time per object, the later read writes later.
+  const oneObjectAtATime = perKeyQueue();
   return {
     /**
      * Applies a verified Stripe event to the mirror: the object is read again from Stripe, events
@@ -19,11 +24,13 @@ export function syncApi(ctx: BillingContext) {
      * `@billkit/webhooks` calls this after recording the event in the inbox.
      */
     async applyEvent(event: Stripe.Event): Promise<ApplyResult> {
-      const apply = async () => {
-        const result = await applyEvent(ctx, event);
-        await ctx.afterCommit();
-        return result;
-      };
+      const objectId = (event.data?.object as { id?: unknown } | undefined)?.id;
+      const apply = () =>
+        oneObjectAtATime(typeof objectId === 'string' ? objectId : event.id, async () => {
+          const result = await applyEvent(ctx, event);
+          await ctx.afterCommit();
+          return result;
+        });
       // Outside a request (a queue worker, a replay), the event's id is the request's.
       return currentRequestId() === undefined ? withRequestContext({ requestId: event.id }, apply) : apply();
     },
