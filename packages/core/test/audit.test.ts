@@ -78,6 +78,44 @@ describe('billing.audit', () => {
     expect(JSON.stringify(entries)).not.toMatch(/card_number|"number":|cvc"/);
   });
 
+  it('keeps what a webhook changed in an invoice, a payment and a refund, before and after', async () => {
+    const world = await givenEngine();
+    applyEverything(world);
+    await givenSubscriber(world);
+    await world.sim.webhooks.flush();
+    const [invoice] = (await world.billing.invoices.list('user_1')).items;
+    // A refund made in Stripe's dashboard: only its webhooks write the mirror.
+    const [payment] = (await world.store.payments.listByUserId('user_1')).items;
+    const refund = await world.stripe.refunds.create({ charge: payment!.stripeChargeId, amount: 400 });
+    await world.sim.webhooks.flush();
+
+    const webhookEntries = (await allEntries(world)).filter((entry) => entry.action.startsWith('webhook.'));
+    const invoicePaid = webhookEntries.find(
+      (entry) =>
+        entry.subjectId === invoice!.stripeInvoiceId &&
+        (entry.data.after as { status?: string }).status === 'paid',
+    );
+    expect(invoicePaid?.data.after).toMatchObject({ status: 'paid', total: 1000, tax: 91, amountPaid: 1000 });
+    // The payment's first entry after the refund: the one that moved its refunded amount.
+    const refunded = webhookEntries.find(
+      (entry) =>
+        entry.subjectId === refund.charge &&
+        (entry.data.after as { amountRefunded?: number }).amountRefunded === 400,
+    );
+    expect(refunded?.data.before).toMatchObject({ amountRefunded: 0, refunded: false });
+    expect(refunded?.data.after).toMatchObject({ amountRefunded: 400, refunded: false });
+    expect(webhookEntries.find((entry) => entry.subjectId === refund.id)?.data).toMatchObject({
+      before: null,
+      after: { amount: 400, status: 'succeeded' },
+    });
+    // Each entry about a row written by a webhook says what it was (null when new) and became.
+    expect(
+      webhookEntries
+        .filter((entry) => entry.data.result !== undefined)
+        .every((entry) => 'after' in entry.data),
+    ).toBe(true);
+  });
+
   it('refuses a malformed query with a typed error naming the field', async () => {
     const world = await givenEngine();
     for (const [query, field] of [

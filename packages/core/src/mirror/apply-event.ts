@@ -27,6 +27,15 @@ import {
   paymentRecordFrom,
   refundRecordFrom,
 } from './money-records.js';
+import {
+  beforeAndAfter,
+  CUSTOMER_FIELDS,
+  DISPUTE_FIELDS,
+  INVOICE_FIELDS,
+  PAYMENT_FIELDS,
+  PAYMENT_METHOD_FIELDS,
+  REFUND_FIELDS,
+} from './state-fields.js';
 import { customerRecordFrom, idOf, paymentMethodRecordFrom } from './stripe-to-records.js';
 
 export interface ApplyResult {
@@ -96,6 +105,8 @@ async function inTransaction(
     subjectType: Parameters<typeof recordAudit>[2]['subjectType'];
     subjectId: string;
     userId: string | null;
+    /** The row's fields before (null: a new row) and after the write. */
+    change?: { before: object | null; after: object };
   },
   /** Further writes (notifications) committed with the change; not run when the change is stale. */
   also?: (session: StoreSession) => Promise<unknown>,
@@ -110,7 +121,7 @@ async function inTransaction(
       subjectType: audit.subjectType,
       subjectId: audit.subjectId,
       userId: audit.userId,
-      data: { eventId: event.id, result },
+      data: { eventId: event.id, result, ...(audit.change ?? {}) },
     });
     return applied;
   });
@@ -137,6 +148,7 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
       subjectType: 'customer',
       subjectId: stripeId,
       userId,
+      change: beforeAndAfter(existing, record, CUSTOMER_FIELDS),
     });
   }
   const record = customerRecordFrom(fresh, userId, event.created, existing, fromUnix(event.created));
@@ -148,7 +160,12 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
     if (result !== 'stale') for (const credit of credits) await session.credits.upsert(credit);
     return result;
   };
-  return inTransaction(ctx, event, write, { subjectType: 'customer', subjectId: stripeId, userId });
+  return inTransaction(ctx, event, write, {
+    subjectType: 'customer',
+    subjectId: stripeId,
+    userId,
+    change: beforeAndAfter(existing, record, CUSTOMER_FIELDS),
+  });
 }
 
 /** The customer's recent balance transactions (credits given and used), as mirror rows. */
@@ -211,6 +228,7 @@ async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Pro
     subjectType: 'payment_method',
     subjectId: pmId,
     userId,
+    change: beforeAndAfter(existing, record, PAYMENT_METHOD_FIELDS),
   });
 }
 
@@ -426,7 +444,12 @@ async function syncInvoice(
     ctx,
     event,
     (s) => s.invoices.upsert(record),
-    { subjectType: 'invoice', subjectId: invoiceId, userId: customer?.userId ?? null },
+    {
+      subjectType: 'invoice',
+      subjectId: invoiceId,
+      userId: customer?.userId ?? null,
+      change: beforeAndAfter(existing, record, INVOICE_FIELDS),
+    },
     notices,
   );
   return { result, invoice };
@@ -472,6 +495,7 @@ async function syncCharge(ctx: BillingContext, event: Stripe.Event, chargeId: st
     subjectType: 'payment',
     subjectId: chargeId,
     userId: customer?.userId ?? null,
+    change: beforeAndAfter(existing, record, PAYMENT_FIELDS),
   });
 }
 
@@ -507,7 +531,12 @@ async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: st
     ctx,
     event,
     (s) => s.refunds.upsert(record),
-    { subjectType: 'refund', subjectId: refundId, userId: customer?.userId ?? null },
+    {
+      subjectType: 'refund',
+      subjectId: refundId,
+      userId: customer?.userId ?? null,
+      change: beforeAndAfter(existing, record, REFUND_FIELDS),
+    },
     customer ? (session) => queueRefundIssued(ctx, session, record, customer) : undefined,
   );
 }
@@ -570,7 +599,12 @@ async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<A
     ctx,
     event,
     (s) => s.disputes.upsert(record),
-    { subjectType: 'dispute', subjectId: dispute.id, userId: owner?.userId ?? null },
+    {
+      subjectType: 'dispute',
+      subjectId: dispute.id,
+      userId: owner?.userId ?? null,
+      change: beforeAndAfter(existing, record, DISPUTE_FIELDS),
+    },
     opened ? (session) => queueNotification(ctx, session, opened) : undefined,
   );
   await syncCharge(ctx, event, chargeId);

@@ -29,6 +29,15 @@ import type {
 import { invoiceOfPaymentIntent, refundRecordFromStripe } from './apply-event.js';
 import { disputeRecordFrom, invoiceRecordFrom, paymentRecordFrom } from './money-records.js';
 import {
+  CUSTOMER_FIELDS,
+  DISPUTE_FIELDS,
+  INVOICE_FIELDS,
+  PAYMENT_FIELDS,
+  PAYMENT_METHOD_FIELDS,
+  pick,
+  REFUND_FIELDS,
+} from './state-fields.js';
+import {
   customerRecordFrom,
   idOf,
   paymentMethodRecordFrom,
@@ -86,66 +95,6 @@ export interface BackfillReport {
   /** Stripe customers not imported: no user id for them, or a second customer for one user. */
   skipped: { stripeCustomerId: string; reason: 'no_user_id' | 'user_has_a_customer' }[];
 }
-
-const CUSTOMER_FIELDS = [
-  'email',
-  'name',
-  'address',
-  'currency',
-  'balance',
-  'defaultPaymentMethodId',
-  'deleted',
-] as const satisfies readonly (keyof CustomerRecord)[];
-const PAYMENT_METHOD_FIELDS = [
-  'type',
-  'brand',
-  'last4',
-  'expMonth',
-  'expYear',
-  'wallet',
-  'isDefault',
-] as const satisfies readonly (keyof PaymentMethodRecord)[];
-const INVOICE_FIELDS = [
-  'status',
-  'number',
-  'currency',
-  'subtotal',
-  'tax',
-  'total',
-  'amountDue',
-  'amountPaid',
-  'amountRemaining',
-  'attemptCount',
-  'stripeSubscriptionId',
-  'finalizedAt',
-  'paidAt',
-  'voidedAt',
-] as const satisfies readonly (keyof InvoiceRecord)[];
-const PAYMENT_FIELDS = [
-  'status',
-  'amount',
-  'currency',
-  'fee',
-  'net',
-  'amountRefunded',
-  'refunded',
-  'disputed',
-  'failureCode',
-] as const satisfies readonly (keyof PaymentRecord)[];
-const REFUND_FIELDS = [
-  'status',
-  'amount',
-  'currency',
-  'reason',
-] as const satisfies readonly (keyof RefundRecord)[];
-const DISPUTE_FIELDS = [
-  'status',
-  'amount',
-  'currency',
-  'reason',
-  'evidenceDueBy',
-  'evidenceSubmissionCount',
-] as const satisfies readonly (keyof DisputeRecord)[];
 
 /** Dispute statuses Stripe no longer changes. */
 const CLOSED_DISPUTES = new Set(['won', 'lost', 'warning_closed']);
@@ -614,10 +563,6 @@ function differing<R extends object>(stored: R, candidate: R, fields: readonly (
 function comparable(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.getTime());
   return JSON.stringify(value ?? null);
-}
-
-function pick<R extends object, K extends keyof R>(record: R, fields: readonly K[]): Pick<R, K> {
-  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<R, K>;
 }
 
 /** A watermark newer than both the stored row's and now: the repair's upsert wins. */
