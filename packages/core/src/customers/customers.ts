@@ -8,6 +8,7 @@ import { toUnix } from '../clock.js';
 import { type BillingContext, USER_ID_KEY } from '../context.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
+import { beforeAndAfter, CUSTOMER_FIELDS } from '../mirror/state-fields.js';
 import { addressToStripe, customerRecordFrom } from '../mirror/stripe-to-records.js';
 import { UniqueViolationError } from '../store/billing-store.js';
 import type { Address, CustomerRecord } from '../store/records.js';
@@ -159,7 +160,7 @@ export async function writeCustomer(
       subjectType: 'customer',
       subjectId: customer.id,
       userId,
-      data: audit.data ?? {},
+      data: { ...(audit.data ?? {}), ...beforeAndAfter(existing, record, CUSTOMER_FIELDS) },
     });
     return record;
   });

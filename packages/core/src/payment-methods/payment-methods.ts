@@ -11,6 +11,7 @@ import { type BillingContext, USER_ID_KEY } from '../context.js';
 import { requireCustomer, userIdSchema } from '../customers/customers.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
+import { beforeAndAfter, PAYMENT_METHOD_FIELDS } from '../mirror/state-fields.js';
 import { customerRecordFrom, idOf, paymentMethodRecordFrom } from '../mirror/stripe-to-records.js';
 import { payInvoice } from '../payments/payments.js';
 import type { StoreSession } from '../store/billing-store.js';
@@ -414,6 +415,7 @@ async function writeDefault(
         await session.paymentMethods.upsert({ ...row, isDefault: false, watermark });
       }
     }
+    const existing = await session.paymentMethods.findByStripeId(paymentMethod.id);
     const record = paymentMethodRecordFrom(paymentMethod, userId, true, watermark);
     await session.paymentMethods.upsert(record);
     await recordAudit(session, ctx.clock, {
@@ -421,7 +423,12 @@ async function writeDefault(
       subjectType: 'payment_method',
       subjectId: paymentMethod.id,
       userId,
-      data: { brand: record.brand, last4: record.last4, ...(audit.data ?? {}) },
+      data: {
+        brand: record.brand,
+        last4: record.last4,
+        ...(audit.data ?? {}),
+        ...beforeAndAfter(existing, record, PAYMENT_METHOD_FIELDS),
+      },
     });
     return record;
   });

@@ -11,6 +11,7 @@ import type { BillingContext } from '../context.js';
 import { BillingError, InvalidInputError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
 import { paymentRecordFrom, refundRecordFrom } from '../mirror/money-records.js';
+import { beforeAndAfter, PAYMENT_FIELDS, REFUND_FIELDS } from '../mirror/state-fields.js';
 import { idOf } from '../mirror/stripe-to-records.js';
 import { formatMoney } from '../money.js';
 import { queueNotification } from '../notifications/outbox.js';
@@ -211,6 +212,9 @@ async function mirrorRefund(
           tax: record.tax,
           currency: refund.currency,
           reason: record.note,
+          // The refund is new; the refunded payment, before and after.
+          ...beforeAndAfter(null, record, REFUND_FIELDS),
+          payment: beforeAndAfter(existingPayment, payment, PAYMENT_FIELDS),
         },
       });
     }
