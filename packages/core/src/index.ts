@@ -52,6 +52,7 @@ export { buildInvoiceDocument } from './invoices/tax-invoice.js';
 export type { Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { ApplyResult } from './mirror/apply-event.js';
+export { CLOCK_SKEW_SECONDS } from './mirror/apply-event.js';
 export type {
   BackfillOptions,
   BackfillReport,

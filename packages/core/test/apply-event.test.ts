@@ -1,8 +1,10 @@
 // Stripe events applied to the mirror by billing.sync.applyEvent (what @billkit/webhooks calls
 // after verifying and recording each delivery).
 
+import { createStripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { clockFromUnixSeconds } from '../src/clock.js';
 import { applyEverything, at, givenEngine, givenSubscriber, JAN_15 } from './world.js';
 
 describe('applying Stripe events', () => {
@@ -71,6 +73,23 @@ describe('applying Stripe events', () => {
     expect(await world.store.refunds.listByCharge(payment!.stripeChargeId)).toEqual([
       expect.objectContaining({ amount: 400, status: 'succeeded', userId: 'user_1' }),
     ]);
+  });
+
+  it("applies what Stripe changed in the seconds before the engine's own write (a host clock ahead of Stripe's)", async () => {
+    const sim = createStripeSim({ now: JAN_15 });
+    // The host's clock runs 2 s ahead of Stripe's: its writes are stamped "later" than the events
+    // of the changes its own calls caused (the customer's currency, set by the new subscription).
+    const world = await givenEngine({
+      sim,
+      billing: { clock: clockFromUnixSeconds(() => sim.clock.now() + 2) },
+    });
+    applyEverything(world);
+
+    await givenSubscriber(world);
+    await world.sim.webhooks.flush();
+
+    expect(await world.store.customers.findByUserId('user_1')).toMatchObject({ currency: 'aud' });
+    expect((await world.billing.reconcile()).differences).toEqual([]);
   });
 
   it('skips an event older than the mirrored state, and events it does not handle', async () => {

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBilling, defineCatalog } from '@billkit/core';
+import { clockFromUnixSeconds, createBilling, defineCatalog } from '@billkit/core';
 import { createStripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +67,13 @@ beforeAll(async () => {
   await writeFile(config, `export default { catalog: ${JSON.stringify(definition)} };\n`);
   const store = storeFromUrl(mirrorUrl);
   await store.migrate();
-  const billing = createBilling({ stripe: sim.stripe, store, catalog: defineCatalog(definition) });
+  const billing = createBilling({
+    stripe: sim.stripe,
+    store,
+    catalog: defineCatalog(definition),
+    // Stripe's time is the simulator's (a host's clock ahead of Stripe's makes webhooks look old).
+    clock: clockFromUnixSeconds(() => sim.clock.now()),
+  });
   await billing.catalog.sync();
   sim.webhooks.listen(async (request) => {
     await billing.sync.applyEvent(JSON.parse(await request.text()) as Stripe.Event);

@@ -1,6 +1,8 @@
 // Applies one Stripe event to the mirror. Stripe is the source of truth: the object an event is
 // about is read again from Stripe, so whatever order and however often events arrive, the mirror
-// ends as Stripe is. An event older than the mirrored row (its watermark) changes nothing.
+// ends as Stripe is. An event older than the mirrored row (its watermark) changes nothing; the
+// engine's own writes are stamped with the host's clock and events with Stripe's, so "older" allows
+// for the two clocks disagreeing by a few seconds (CLOCK_SKEW_SECONDS).
 // Notifications follow specific events, keyed by the state change, so each is sent once.
 
 import type Stripe from 'stripe';
@@ -97,6 +99,28 @@ async function notifyAlone(ctx: BillingContext, notification: QueuedNotification
   await ctx.afterCommit();
 }
 
+/**
+ * How far the host's clock may run ahead of Stripe's. The engine stamps its own writes with the
+ * host's clock and webhook writes with the event's `created` (Stripe's); an event stamped up to
+ * this much before the mirrored row is not older than it, since the row may have been written
+ * before the change the event reports (a customer's currency, set by the subscription the engine
+ * just created, a second "later" on a clock 100 ms ahead).
+ */
+export const CLOCK_SKEW_SECONDS = 5;
+
+/** The mirrored row is newer than what the event reports: applying it would change nothing. */
+function newerThan(existing: { watermark: number } | null, event: Stripe.Event): boolean {
+  return existing !== null && existing.watermark > event.created + CLOCK_SKEW_SECONDS;
+}
+
+/**
+ * The watermark of a row read fresh from Stripe for this event: the event's time, or the stored
+ * row's when that is (a little) later, so the store takes the fresh state.
+ */
+function stamp(existing: { watermark: number } | null, event: Stripe.Event): number {
+  return Math.max(event.created, existing?.watermark ?? 0);
+}
+
 async function inTransaction(
   ctx: BillingContext,
   event: Stripe.Event,
@@ -130,7 +154,7 @@ async function inTransaction(
 async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const stripeId = object<Stripe.Customer>(event).id;
   const existing = await ctx.store.customers.findByStripeId(stripeId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (newerThan(existing, event)) return skipped('older than the mirrored state');
   const fresh = await ctx.gateway.call('customers.retrieve', (stripe) =>
     stripe.customers.retrieve(stripeId, { expand: ['tax_ids'] }),
   );
@@ -141,7 +165,7 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
     const record: CustomerRecord = {
       ...existing,
       deleted: true,
-      watermark: event.created,
+      watermark: stamp(existing, event),
       version: existing.version + 1,
     };
     return inTransaction(ctx, event, (s) => s.customers.upsert(record), {
@@ -151,7 +175,7 @@ async function applyCustomer(ctx: BillingContext, event: Stripe.Event): Promise<
       change: beforeAndAfter(existing, record, CUSTOMER_FIELDS),
     });
   }
-  const record = customerRecordFrom(fresh, userId, event.created, existing, fromUnix(event.created));
+  const record = customerRecordFrom(fresh, userId, stamp(existing, event), existing, fromUnix(event.created));
   const balanceChanged = (existing?.balance ?? 0) !== record.balance;
   const credits = balanceChanged ? await balanceTransactions(ctx, stripeId, userId, event.created) : [];
   const write = async (session: StoreSession) => {
@@ -196,7 +220,7 @@ async function markDefaultPaymentMethod(
 async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Promise<ApplyResult> {
   const pmId = object<Stripe.PaymentMethod>(event).id;
   const existing = await ctx.store.paymentMethods.findByStripeId(pmId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (newerThan(existing, event)) return skipped('older than the mirrored state');
   const pm = await ctx.gateway.call('paymentMethods.retrieve', (stripe) =>
     stripe.paymentMethods.retrieve(pmId),
   );
@@ -223,7 +247,7 @@ async function applyPaymentMethod(ctx: BillingContext, event: Stripe.Event): Pro
   const userId = owner.deleted ? null : owner.metadata?.billkit_user_id;
   if (owner.deleted || !userId) return skipped('a payment method of no Billkit customer');
   const isDefault = idOf(owner.invoice_settings.default_payment_method as string | null) === pm.id;
-  const record = paymentMethodRecordFrom(pm, userId, isDefault, event.created);
+  const record = paymentMethodRecordFrom(pm, userId, isDefault, stamp(existing, event));
   return inTransaction(ctx, event, (s) => s.paymentMethods.upsert(record), {
     subjectType: 'payment_method',
     subjectId: pmId,
@@ -246,7 +270,7 @@ async function syncSubscription(
   notification?: (subscription: Stripe.Subscription, owner: Owner) => QueuedNotification | null,
 ): Promise<ApplyResult> {
   const existing = await ctx.store.subscriptions.findByStripeId(subscriptionId);
-  if (existing && existing.watermark > event.created && !notification) {
+  if (newerThan(existing, event) && !notification) {
     return skipped('older than the mirrored state');
   }
   const subscription = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
@@ -256,7 +280,7 @@ async function syncSubscription(
   const userId = existing?.userId ?? customer?.userId ?? subscription.metadata?.billkit_user_id ?? null;
   if (!userId) return skipped('a subscription of no Billkit customer');
   const message = customer && notification ? notification(subscription, customer) : null;
-  if (existing && existing.watermark > event.created) {
+  if (newerThan(existing, event)) {
     // The notification belongs to the event even when a newer state is already mirrored.
     if (message) await notifyAlone(ctx, message);
     return skipped('older than the mirrored state');
@@ -266,7 +290,7 @@ async function syncSubscription(
     subscription,
     userId,
     { action: `webhook.${event.type}`, actor: 'stripe', data: { eventId: event.id } },
-    {},
+    { watermark: stamp(existing, event) },
     fromUnix(event.created),
     message ? (session) => queueNotification(ctx, session, message) : undefined,
     // The state read now is dated at the event only when it is what the event itself reports;
@@ -415,7 +439,7 @@ async function syncInvoice(
   const invoiceId = payload.id;
   const trigger = await triggerOf(ctx, event, invoiceId);
   const existing = await ctx.store.invoices.findByStripeId(invoiceId);
-  if (existing && existing.watermark > event.created) {
+  if (newerThan(existing, event)) {
     // A failed try is still mailed when its event comes after newer ones.
     if (customer && 'attempt_count' in payload) {
       await ctx.store.transaction((session) =>
@@ -428,7 +452,7 @@ async function syncInvoice(
   const invoice = await ctx.gateway.call('invoices.retrieve', (stripe) =>
     stripe.invoices.retrieve(invoiceId),
   );
-  const record = invoiceRecordFrom(invoice, customer?.userId ?? null, event.created);
+  const record = invoiceRecordFrom(invoice, customer?.userId ?? null, stamp(existing, event));
   const notices = customer
     ? (session: StoreSession) =>
         queueInvoiceNotifications(
@@ -482,7 +506,7 @@ async function applyChargeEvent(ctx: BillingContext, event: Stripe.Event): Promi
 
 async function syncCharge(ctx: BillingContext, event: Stripe.Event, chargeId: string): Promise<ApplyResult> {
   const existing = await ctx.store.payments.findByStripeId(chargeId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (newerThan(existing, event)) return skipped('older than the mirrored state');
   const charge = await ctx.gateway.call('charges.retrieve', (stripe) =>
     stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }),
   );
@@ -490,7 +514,7 @@ async function syncCharge(ctx: BillingContext, event: Stripe.Event, chargeId: st
   const invoiceId =
     existing?.stripeInvoiceId ??
     (await invoiceOfPaymentIntent(ctx, idOf(charge.payment_intent as string | null)));
-  const record = paymentRecordFrom(charge, customer?.userId ?? null, invoiceId, event.created);
+  const record = paymentRecordFrom(charge, customer?.userId ?? null, invoiceId, stamp(existing, event));
   return inTransaction(ctx, event, (s) => s.payments.upsert(record), {
     subjectType: 'payment',
     subjectId: chargeId,
@@ -523,10 +547,10 @@ async function applyRefund(ctx: BillingContext, event: Stripe.Event): Promise<Ap
 
 async function syncRefund(ctx: BillingContext, event: Stripe.Event, refundId: string): Promise<ApplyResult> {
   const existing = await ctx.store.refunds.findByStripeId(refundId);
-  if (existing && existing.watermark > event.created) return skipped('older than the mirrored state');
+  if (newerThan(existing, event)) return skipped('older than the mirrored state');
   const refund = await ctx.gateway.call('refunds.retrieve', (stripe) => stripe.refunds.retrieve(refundId));
   const customer = await customerOf(ctx, idOf(refund.customer as string | null));
-  const record = await refundRecordFromStripe(ctx, refund, customer?.userId ?? null, event.created);
+  const record = await refundRecordFromStripe(ctx, refund, customer?.userId ?? null, stamp(existing, event));
   return inTransaction(
     ctx,
     event,
@@ -584,14 +608,14 @@ async function applyDispute(ctx: BillingContext, event: Stripe.Event): Promise<A
   // Operators hear of a new dispute at once, even when its event arrives after newer ones.
   const opened = event.type === 'charge.dispute.created' ? disputeOpened(ctx, payload, owner) : null;
   const existing = await ctx.store.disputes.findByStripeId(payload.id);
-  if (existing && existing.watermark > event.created) {
+  if (newerThan(existing, event)) {
     if (opened) await notifyAlone(ctx, opened);
     return skipped('older than the mirrored state');
   }
   const dispute = await ctx.gateway.call('disputes.retrieve', (stripe) =>
     stripe.disputes.retrieve(payload.id),
   );
-  const record = disputeRecordFrom(dispute, owner?.userId ?? null, event.created);
+  const record = disputeRecordFrom(dispute, owner?.userId ?? null, stamp(existing, event));
   // When Stripe closed it: the time of its charge.dispute.closed event, whatever order events come in.
   record.closedAt =
     existing?.closedAt ?? (event.type === 'charge.dispute.closed' ? fromUnix(event.created) : null);

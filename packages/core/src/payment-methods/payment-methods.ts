@@ -434,16 +434,7 @@ async function writeDefault(
   });
 }
 
-const COMPARED: ReadonlyArray<keyof PaymentMethodRecord> = [
-  'stripeCustomerId',
-  'type',
-  'brand',
-  'last4',
-  'expMonth',
-  'expYear',
-  'wallet',
-  'isDefault',
-];
+const COMPARED: ReadonlyArray<keyof PaymentMethodRecord> = ['stripeCustomerId', ...PAYMENT_METHOD_FIELDS];
 
 function samePaymentMethod(a: PaymentMethodRecord, b: PaymentMethodRecord): boolean {
   return COMPARED.every((key) => a[key] === b[key]);
