@@ -1,31 +1,24 @@
-import { execFile } from 'node:child_process';
+// `billkit migrate` on a SQLite file (two processes at once), PostgreSQL and MariaDB, and its
+// refusals.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { storeFromUrl } from '@billkit/store-sql';
+import { mysqlTestDatabase, postgresTestDatabase } from '@billkit/store-sql/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeFromUrl } from './database-url.js';
-import { mysqlTestDatabase, postgresTestDatabase } from './dialects/test-databases.js';
-import { MIGRATIONS } from './migrations/migrations.js';
+import { billkit } from './run-billkit.js';
 
-const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 /** What a fresh install reports: every shipped migration applied. */
-const appliedAll = `Applied ${MIGRATIONS.length} migration${MIGRATIONS.length === 1 ? '' : 's'}.`;
-
-/** Runs `billkit <args>` in a process of its own, as a host's deploy script would. */
-function billkit(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@billkit/source', '--import', 'tsx', cli, ...args],
-      { env: { ...process.env, DATABASE_URL: undefined, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const shipped = await (async () => {
+  const scratch = storeFromUrl('sqlite::memory:');
+  try {
+    return (await scratch.migrateWithReport()).migrations.length;
+  } finally {
+    await scratch.close();
+  }
+})();
+const appliedAll = `Applied ${shipped} migrations.`;
 
 const directory = await mkdtemp(join(tmpdir(), 'billkit-cli-'));
 const postgres = await postgresTestDatabase();
@@ -53,7 +46,7 @@ describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
     const store = storeFromUrl(url);
     try {
       expect((await store.migrateWithReport()).migrations.map((migration) => migration.status)).toEqual(
-        MIGRATIONS.map(() => 'already applied'),
+        Array.from({ length: shipped }, () => 'already applied'),
       );
     } finally {
       await store.close();
@@ -113,7 +106,6 @@ describe.concurrent('billkit migrate', { timeout: 30_000 }, () => {
     const run = await billkit(['seed'], { DATABASE_URL: 'sqlite::memory:' });
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Unknown command: seed');
-    expect(run.stderr).toContain('Usage: billkit migrate');
+    expect(run.stderr).toBe('billkit: unknown command "seed". Run billkit --help.\n');
   });
 });
