@@ -33,8 +33,10 @@ function main() {
 }
 
 function runDemo(pnpm) {
-  step('Running the demo: @billkit/stripe-sim scripts/demo.ts');
-  run(pnpm, ['--filter', '@billkit/stripe-sim', 'demo'], 'The demo failed.');
+  step(
+    'Running the demo: the Express example host (examples/express) on the Stripe simulator; Ctrl-C stops it',
+  );
+  run(pnpm, ['--filter', '@billkit/example-express', 'start'], 'The demo failed.');
 }
 
 function runTests(pnpm) {

@@ -45,6 +45,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const host = await startHost({
     databaseUrl: options.databaseUrl ?? `sqlite:${join(directory!, 'soak.db')}`,
     webhookDelivery: 'manual',
+    ui: false,
+    seed: false,
   });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

@@ -4,8 +4,12 @@
 // deliberately tiny sign-in (pick a demo user; `admin` is the operator) stands in for the host's
 // own accounts.
 
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAdmin } from '@billkit/admin';
 import {
   australianGst,
@@ -20,6 +24,7 @@ import { storeFromUrl } from '@billkit/store-sql';
 import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import express from 'express';
 import Stripe from 'stripe';
+import { DEMO_USERS, seedDemo } from './demo-data.js';
 
 export const catalog = defineCatalog({
   currency: 'aud',
@@ -54,6 +59,10 @@ export interface HostOptions {
    * soak test sends them itself). @default 'auto'
    */
   webhookDelivery?: 'auto' | 'manual';
+  /** Build and serve the portal and admin pages (Vite). @default true */
+  ui?: boolean;
+  /** With the simulator: a year of demo customers, made at start. @default true */
+  seed?: boolean;
 }
 
 export interface Host {
@@ -74,9 +83,25 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   const realStripe = env.STRIPE_SECRET_KEY
     ? new Stripe(env.STRIPE_SECRET_KEY, { maxNetworkRetries: 2 })
     : null;
-  const sim = realStripe ? null : createStripeSim({ webhookDelivery: options.webhookDelivery ?? 'auto' });
+  const seed = !realStripe && (options.seed ?? true);
+  const sim = realStripe
+    ? null
+    : createStripeSim({
+        webhookDelivery: options.webhookDelivery ?? 'auto',
+        // The demo's year of history ends about now.
+        ...(seed ? { now: new Date(Date.now() - 365 * 86_400_000) } : {}),
+      });
   const stripe = realStripe ?? sim!.stripe;
-  const store = storeFromUrl(options.databaseUrl ?? env.DATABASE_URL ?? 'sqlite:billkit-example.db');
+  // The simulator keeps its state in memory: without DATABASE_URL, the demo's database starts
+  // afresh with it each time.
+  let databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
+  if (!databaseUrl) {
+    const file = join(fileURLToPath(new URL('..', import.meta.url)), '.billkit', 'example.db');
+    await mkdir(join(file, '..'), { recursive: true });
+    if (sim) await rm(file, { force: true });
+    databaseUrl = `sqlite:${file}`;
+  }
+  const store = storeFromUrl(databaseUrl);
   await store.migrate();
   const billing = createBilling({
     stripe,
@@ -108,11 +133,48 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     }
     res.cookie(SESSION_COOKIE, userId, { httpOnly: true, sameSite: 'lax' }).json({ userId });
   });
-  app.get('/', (_req, res) => {
-    res
-      .type('text/plain')
-      .send('Billkit example host: the billing API is under /api/billing; sign in with POST /signin.\n');
+  app.post('/signout', (_req, res) => {
+    res.clearCookie(SESSION_COOKIE).json({ userId: null });
   });
+  app.get('/session', (req, res) => {
+    const userId = userOf(req.headers.cookie ?? '');
+    res.json({
+      userId,
+      isAdmin: userId === 'admin',
+      mode: sim ? 'simulator' : 'stripe',
+      publishableKey: env.STRIPE_PUBLISHABLE_KEY ?? null,
+      demoUsers: DEMO_USERS,
+    });
+  });
+  if (sim) {
+    // For the demo and its browser test: time passes in the simulator (renewals, retries).
+    app.post('/demo/advance', async (req, res) => {
+      const days = Number((req.body as { days?: unknown } | undefined)?.days);
+      if (!Number.isInteger(days) || days < 1 || days > 400) {
+        res.status(400).json({ error: 'days: a whole number from 1 to 400' });
+        return;
+      }
+      await sim.clock.advance({ days });
+      await sim.webhooks.flush();
+      await billing.notifications.flush();
+      res.json({ now: new Date(sim.clock.now() * 1000).toISOString() });
+    });
+  }
+  let uiDirectory: string | null = null;
+  if (options.ui ?? true) {
+    const built = await buildUi();
+    uiDirectory = built;
+    app.use(express.static(built, { index: false }));
+    app.get(['/', '/portal', '/admin', '/admin/customers/:id'], (_req, res) => {
+      res.sendFile(join(built, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .type('text/plain')
+        .send('Billkit example host: the billing API is under /api/billing; sign in with POST /signin.\n');
+    });
+  }
 
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
@@ -127,14 +189,14 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     billing,
     webhooks: { secret: webhookSecret },
     authenticate: (request) => {
-      const cookie = request.headers.get('cookie') ?? '';
-      const userId = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([a-z0-9_]{1,40})`).exec(cookie)?.[1];
+      const userId = userOf(request.headers.get('cookie') ?? '');
       if (!userId) return null;
       return { userId, email: `${userId}@example.com.au`, isAdmin: userId === 'admin' };
     },
     admin: adminModule(createAdmin({ billing })),
   });
   handler = billingServer.handler;
+  if (seed && sim) await seedDemo(billing, sim);
 
   return {
     url,
@@ -146,6 +208,30 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      if (uiDirectory) await rm(uiDirectory, { recursive: true, force: true });
     },
   };
+}
+
+function userOf(cookie: string): string | null {
+  return new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([a-z0-9_]{1,40})`).exec(cookie)?.[1] ?? null;
+}
+
+/** The portal and admin pages, built for production by Vite into a temporary directory. */
+async function buildUi(): Promise<string> {
+  const [{ build, defaultClientConditions }, { default: react }] = await Promise.all([
+    import('vite'),
+    import('@vitejs/plugin-react'),
+  ]);
+  const outDir = await mkdtemp(join(tmpdir(), 'billkit-example-ui-'));
+  await build({
+    root: fileURLToPath(new URL('../web', import.meta.url)),
+    configFile: false,
+    logLevel: 'warn',
+    mode: 'production',
+    plugins: [react()],
+    resolve: { conditions: ['@billkit/source', ...defaultClientConditions] },
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
 }
