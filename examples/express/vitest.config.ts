@@ -7,6 +7,6 @@ export default defineProject({
   resolve: { conditions: ['@billkit/source', ...defaultServerConditions] },
   test: {
     name: 'example-express',
-    include: ['src/**/*.test.ts', 'soak/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'soak/**/*.test.ts', 'test/**/*.test.ts'],
   },
 });

@@ -144,6 +144,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       mode: sim ? 'simulator' : 'stripe',
       publishableKey: env.STRIPE_PUBLISHABLE_KEY ?? null,
       demoUsers: DEMO_USERS,
+      // The engine's time (the simulator's, which the demo moves): the admin's "now".
+      now: billing.clock.now().toISOString(),
     });
   });
   if (sim) {

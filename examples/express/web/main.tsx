@@ -23,6 +23,7 @@ interface Session {
   mode: 'simulator' | 'stripe';
   publishableKey: string | null;
   demoUsers: { userId: string; description: string }[];
+  now: string;
 }
 
 const post = (path: string, body: unknown = {}) =>
@@ -91,7 +92,7 @@ function App(): ReactNode {
     const customerId = path.startsWith('/admin/customers/') ? decodeURIComponent(path.slice(17)) : null;
     const customerHref = (id: string) => `/admin/customers/${encodeURIComponent(id)}`;
     return (
-      <AdminProvider baseUrl="/api/billing">
+      <AdminProvider baseUrl="/api/billing" now={new Date(session.now)}>
         <Header session={session} title="Billing admin" />
         {customerId ? (
           <CustomerDetail customerId={customerId} backHref="/admin" />
