@@ -32,11 +32,23 @@ function main() {
   command(pnpm);
 }
 
-function runDemo(pnpm) {
+function runDemo() {
   step(
     'Running the demo: the Express example host (examples/express) on the Stripe simulator; Ctrl-C stops it',
   );
-  run(pnpm, ['--filter', '@billkit/example-express', 'start'], 'The demo failed.');
+  // Ctrl-C reaches the host too, which closes and exits 0: wait for it rather than die first.
+  process.on('SIGINT', () => {});
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@billkit/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: join(root, 'examples', 'express'),
+      stdio: 'inherit',
+      env: process.env,
+    },
+  );
+  if (result.error) fail(`Could not start the demo: ${result.error.message}`);
+  if (result.status !== 0) fail('The demo failed.');
 }
 
 function runTests(pnpm) {

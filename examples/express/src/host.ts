@@ -63,6 +63,8 @@ export interface HostOptions {
   ui?: boolean;
   /** With the simulator: a year of demo customers, made at start. @default true */
   seed?: boolean;
+  /** What the host is doing while it starts (a line at a time). */
+  log?: (line: string) => void;
 }
 
 export interface Host {
@@ -164,6 +166,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   }
   let uiDirectory: string | null = null;
   if (options.ui ?? true) {
+    options.log?.('Building the portal and admin pages (Vite)…');
     const built = await buildUi();
     uiDirectory = built;
     app.use(express.static(built, { index: false }));
@@ -198,7 +201,10 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     admin: adminModule(createAdmin({ billing })),
   });
   handler = billingServer.handler;
-  if (seed && sim) await seedDemo(billing, sim);
+  if (seed && sim) {
+    options.log?.('Making a year of demo customers on the simulator…');
+    await seedDemo(billing, sim);
+  }
 
   return {
     url,
@@ -229,7 +235,7 @@ async function buildUi(): Promise<string> {
   await build({
     root: fileURLToPath(new URL('../web', import.meta.url)),
     configFile: false,
-    logLevel: 'warn',
+    logLevel: 'error',
     mode: 'production',
     plugins: [react()],
     resolve: { conditions: ['@billkit/source', ...defaultClientConditions] },

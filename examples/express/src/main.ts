@@ -2,7 +2,10 @@
 
 import { startHost } from './host.js';
 
-const host = await startHost({ port: Number(process.env.PORT ?? 0) });
+const host = await startHost({
+  port: Number(process.env.PORT ?? 0),
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 process.stdout.write(
   `Billkit example host at ${host.url} (${host.sim ? 'Stripe simulator' : 'Stripe test mode'}). Ctrl-C stops it.\n`,
 );
