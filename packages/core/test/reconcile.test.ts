@@ -4,10 +4,11 @@
 // nothing. A run cut off part-way resumes from its cursor; Stripe's 429s are waited out. Backfill
 // imports an existing Stripe account into an empty store, equal to the mirror webhooks kept.
 
+import { createStripeSim } from '@billkit/stripe-sim';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { testStore } from './test-store.js';
-import { DAY, givenEngine, givenSubscriber, type World } from './world.js';
+import { DAY, givenEngine, givenSubscriber, JAN_15, type World } from './world.js';
 
 /** Webhooks applied as they come; `stopWebhooks` loses the ones after it. */
 function listen(world: World): { stopWebhooks(): void } {
@@ -361,5 +362,41 @@ describe('billing.backfill', () => {
     // A second backfill finds everything already there.
     const again = await fresh.billing.backfill();
     expect(Object.values(again.imported).every((count) => count === 0)).toBe(true);
+  });
+
+  it('imports a subscription made outside Billkit, which the dunning policy then treats as its own', async () => {
+    // Stripe leaves a subscription past due when its retries run out: Billkit's policy cancels.
+    const sim = createStripeSim({ now: JAN_15, retries: { afterExhausted: 'past_due' } });
+    const world = await givenEngine({ sim });
+    listen(world);
+    // Made in Stripe before Billkit: no billkit_user_id on the customer or the subscription.
+    const customer = await world.stripe.customers.create({
+      email: 'early@example.com.au',
+      metadata: { user_id: 'user_early' },
+    });
+    const card = await world.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const [price] = (await world.stripe.prices.list({ lookup_keys: ['billkit_pro_month'] })).data;
+    const subscription = await world.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price!.id }],
+      default_payment_method: card.id,
+    });
+    await world.sim.webhooks.flush();
+
+    const report = await world.billing.backfill();
+    expect(report.imported).toMatchObject({ customer: 1, subscription: 1, invoice: 1 });
+    // The card starts declining; every retry of the next renewal fails.
+    await world.billing.paymentMethods.setDefault('user_early', 'pm_card_chargeCustomerFail');
+    await world.sim.clock.advance({ days: 31 + 15 });
+    await world.sim.webhooks.flush();
+
+    expect((await world.stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
+    expect(await world.store.subscriptions.findByStripeId(subscription.id)).toMatchObject({
+      userId: 'user_early',
+      status: 'canceled',
+      cancellationReason: 'payment_failed',
+    });
+    const audited = await world.billing.audit.list({ target: subscription.id, limit: 500 });
+    expect(audited.items.map((entry) => entry.action)).toContain('subscription.canceled_after_retries');
   });
 });

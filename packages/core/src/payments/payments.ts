@@ -267,7 +267,10 @@ export async function enforceAfterRetries(ctx: BillingContext, subscriptionId: s
   const subscription = await ctx.gateway.call('subscriptions.retrieve', (stripe) =>
     stripe.subscriptions.retrieve(subscriptionId),
   );
-  const userId = subscription.metadata?.billkit_user_id;
+  // Billkit tags the subscriptions it starts; one imported by backfill is known by its mirror row.
+  const userId =
+    subscription.metadata?.billkit_user_id ??
+    (await ctx.store.subscriptions.findByStripeId(subscriptionId))?.userId;
   if (!userId) return;
   if (ctx.policies.dunning.afterRetries !== 'cancel') return;
   if (subscription.status !== 'past_due' && subscription.status !== 'unpaid') return;
