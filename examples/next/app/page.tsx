@@ -1,10 +1,5 @@
+import { DEMO_USERS } from '../lib/demo-data';
 import { signIn } from './actions';
-
-const DEMO_USERS = [
-  { userId: 'jo', description: 'a customer' },
-  { userId: 'sam', description: 'another customer' },
-  { userId: 'admin', description: 'the operator: the admin dashboard' },
-];
 
 export default function SignInPage() {
   return (

@@ -14,6 +14,7 @@ import { adminModule, type BillingServer, createBillingServer } from '@billkit/s
 import { storeFromUrl } from '@billkit/store-sql';
 import { createStripeSim, type StripeSim } from '@billkit/stripe-sim';
 import Stripe from 'stripe';
+import { seedDemo } from './demo-data';
 
 export const SESSION_COOKIE = 'billkit_demo_user';
 
@@ -52,7 +53,10 @@ export function userOf(cookie: string | null | undefined): string | null {
 
 async function start(): Promise<Host> {
   const env = process.env;
-  const sim = env.STRIPE_SECRET_KEY ? null : createStripeSim();
+  // On the simulator, the demo's year of history ends about now.
+  const sim = env.STRIPE_SECRET_KEY
+    ? null
+    : createStripeSim({ now: new Date(Date.now() - 365 * 86_400_000) });
   const stripe = sim ? sim.stripe : new Stripe(env.STRIPE_SECRET_KEY!, { maxNetworkRetries: 2 });
   const store = storeFromUrl(env.DATABASE_URL ?? 'sqlite:.billkit-example-next.db');
   await store.migrate();
@@ -93,6 +97,8 @@ async function start(): Promise<Host> {
       { secret },
     );
   }
+  // The simulator keeps its state in memory: the demo's customers are made again at each start.
+  if (sim && env.BILLKIT_DEMO_SEED !== 'false') await seedDemo(billing, sim);
   return { billing, server, sim };
 }
 

@@ -30,6 +30,10 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
   let next: ChildProcess;
   let base = '';
   const cookies = new Map<string, string>();
+  let mrrBefore = 0;
+  /** Every month up to well after the simulator's now. */
+  const range = () =>
+    `from=2020-01-01&to=${new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10)}`;
 
   /** A request as `user` (signed in through the demo's sign-in route on first use). */
   async function call(user: string, method: string, path: string, body?: unknown): Promise<Response> {
@@ -90,18 +94,22 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
 
   it('serves the sign-in page and refuses the portal routes to nobody', async () => {
     expect((await fetch(base)).status).toBe(200);
+    mrrBefore = (await json(await call('admin', 'GET', `/api/billing/admin/metrics?${range()}`))).mrr;
     expect((await fetch(`${base}/api/billing/subscription`)).status).toBe(401);
   });
 
   it('subscribes, upgrades after the preview, serves an invoice PDF', async () => {
     const started = await json(
-      await call('jo', 'POST', '/api/billing/subscription', { plan: 'pro', paymentMethodId: 'pm_card_visa' }),
+      await call('new_user', 'POST', '/api/billing/subscription', {
+        plan: 'pro',
+        paymentMethodId: 'pm_card_visa',
+      }),
       201,
     );
     expect(started.subscription).toMatchObject({ status: 'active', planId: 'pro' });
 
     const { preview } = await json(
-      await call('jo', 'POST', '/api/billing/subscription/preview', { plan: 'business' }),
+      await call('new_user', 'POST', '/api/billing/subscription/preview', { plan: 'business' }),
     );
     expect(preview).toMatchObject({
       direction: 'upgrade',
@@ -109,12 +117,12 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
     });
     expect(preview.now.total.amount).toBeGreaterThan(0);
     const changed = await json(
-      await call('jo', 'POST', '/api/billing/subscription/change', { plan: 'business' }),
+      await call('new_user', 'POST', '/api/billing/subscription/change', { plan: 'business' }),
     );
     expect(changed.subscription.planId).toBe('business');
 
-    const { invoices } = await json(await call('jo', 'GET', '/api/billing/invoices'));
-    const pdf = await call('jo', 'GET', `/api/billing/invoices/${invoices[0].id}/pdf`);
+    const { invoices } = await json(await call('new_user', 'GET', '/api/billing/invoices'));
+    const pdf = await call('new_user', 'GET', `/api/billing/invoices/${invoices[0].id}/pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(
       Buffer.from(await pdf.arrayBuffer())
@@ -125,21 +133,21 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
 
   it('goes past due after a failed renewal, and recovers when the card is fixed', async () => {
     await json(
-      await call('jo', 'POST', '/api/billing/payment-methods/pm_card_chargeCustomerFail/default', {}),
+      await call('new_user', 'POST', '/api/billing/payment-methods/pm_card_chargeCustomerFail/default', {}),
     );
-    await json(await call('jo', 'POST', '/api/demo/advance', { days: 31 }));
-    const overdue = await json(await call('jo', 'GET', '/api/billing/subscription'));
+    await json(await call('new_user', 'POST', '/api/demo/advance', { days: 31 }));
+    const overdue = await json(await call('new_user', 'GET', '/api/billing/subscription'));
     expect(overdue.subscription.status).toBe('past_due');
 
-    await json(await call('jo', 'POST', '/api/billing/payment-methods/pm_card_visa/default', {}));
-    const fixed = await json(await call('jo', 'GET', '/api/billing/subscription'));
+    await json(await call('new_user', 'POST', '/api/billing/payment-methods/pm_card_visa/default', {}));
+    const fixed = await json(await call('new_user', 'GET', '/api/billing/subscription'));
     expect(fixed.subscription.status).toBe('active');
   });
 
   it('cancels at the period end, declining the retention offers', async () => {
-    const { offers } = await json(await call('jo', 'GET', '/api/billing/retention-offers'));
+    const { offers } = await json(await call('new_user', 'GET', '/api/billing/retention-offers'));
     const canceled = await json(
-      await call('jo', 'POST', '/api/billing/subscription/cancel', {
+      await call('new_user', 'POST', '/api/billing/subscription/cancel', {
         feedback: 'too_expensive',
         declinedOffers: offers.map((offer: { id: string }) => offer.id),
       }),
@@ -148,13 +156,18 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
   });
 
   it('as admin: MRR counts the customer, and the last invoice is refunded', async () => {
-    const to = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
-    const metrics = await json(
-      await call('admin', 'GET', `/api/billing/admin/metrics?from=2020-01-01&to=${to}`),
-    );
-    expect(metrics.mrr).toBe(1818); // Business, A$20 a month incl. GST
+    // The seeded customers' MRR and new_user's Business (A$20 incl. GST: 1818 a month; cancelled
+    // at the period's end, so it still counts); the month that passed churned the past-due one.
+    const metrics = await json(await call('admin', 'GET', `/api/billing/admin/metrics?${range()}`));
+    expect(metrics.mrr).toBe(mrrBefore + 1818 - 909);
+    const detail = await json(await call('admin', 'GET', '/api/billing/admin/customers/new_user'));
+    expect(detail.subscriptions[0]).toMatchObject({
+      planId: 'business',
+      status: 'active',
+      cancelAtPeriodEnd: true,
+    });
 
-    const { invoices } = await json(await call('jo', 'GET', '/api/billing/invoices'));
+    const { invoices } = await json(await call('new_user', 'GET', '/api/billing/invoices'));
     const paid = invoices.find((invoice: { status: string }) => invoice.status === 'paid');
     const refund = await json(
       await call('admin', 'POST', '/api/billing/admin/refunds', {
@@ -164,8 +177,8 @@ describe('the Next example, API only', { timeout: 240_000 }, () => {
       201,
     );
     expect(refund).toMatchObject({ status: 'succeeded', stripeInvoiceId: paid.id });
-    expect((await call('jo', 'GET', '/api/billing/admin/metrics?from=2020-01-01&to=2030-01-01')).status).toBe(
-      403,
-    );
+    expect(
+      (await call('new_user', 'GET', '/api/billing/admin/metrics?from=2020-01-01&to=2030-01-01')).status,
+    ).toBe(403);
   });
 });
