@@ -7,7 +7,7 @@ import { type CostRow, createMetering, defaultPriceBook, type PriceBook } from '
 import type { MigrateResult } from '@billkit/store-sql';
 import { createWebhookHandler } from '@billkit/webhooks';
 import { dateFlag, intFlag, parseArgs, UsageError } from './args.js';
-import { COMMON_FLAGS, openBilling, openStore } from './environment.js';
+import { COMMON_FLAGS, loadConfig, openBilling, openStore } from './environment.js';
 
 export interface Io {
   out(text: string): void;
@@ -186,7 +186,7 @@ export const COMMANDS: Record<string, Command> = {
       const range = { from: dateFlag(parsed, 'from', true)!, to: dateFlag(parsed, 'to', true)! };
       if (range.from >= range.to) throw new UsageError('--from must be before --to.');
       const csv = parsed.flags.has('csv');
-      const { billing, store } = await openBilling(parsed, env, { stripe: false });
+      const { billing, store } = await openBilling(parsed, env, { readOnly: true });
       try {
         const admin = createAdmin({ billing });
         if (kind === 'mrr') io.out(mrrReport(await admin.metrics(range), csv));
@@ -223,11 +223,12 @@ export const COMMANDS: Record<string, Command> = {
       const to = dateFlag(parsed, 'to', false) ?? new Date();
       const from = dateFlag(parsed, 'from', false) ?? new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw new UsageError('--from must be before --to.');
-      const { billing, store, config } = await openBilling(parsed, env, { stripe: false });
+      // Only the store and the price book: no engine, no catalog, no Stripe.
+      const config = await loadConfig(parsed, { catalog: false });
+      const store = openStore(parsed, env);
       const metering = createMetering({
         store,
         priceBook: (config.priceBook as PriceBook | undefined) ?? defaultPriceBook(),
-        clock: billing.clock,
       });
       try {
         const rows = await metering.costs({ from, to, groupBy: ['provider'] });

@@ -102,20 +102,23 @@ export async function loadConfig(parsed: Parsed, options: { catalog: boolean }):
 
 export type Billing = ReturnType<typeof createBilling>;
 
-/** The engine on this database and Stripe, with the config's options. */
+/**
+ * The engine on this database and Stripe, with the config's options. A command that writes brings
+ * the schema up to date first; a `readOnly` one (reports) neither migrates nor needs Stripe.
+ */
 export async function openBilling(
   parsed: Parsed,
   env: NodeJS.ProcessEnv,
-  options: { stripe: boolean } = { stripe: true },
+  options: { readOnly?: boolean } = {},
 ): Promise<{ billing: Billing; store: SqlBillingStore; config: HostConfig }> {
   const stripe =
-    options.stripe || env.STRIPE_SECRET_KEY || parsed.flags.has('sim')
+    !options.readOnly || env.STRIPE_SECRET_KEY || parsed.flags.has('sim')
       ? await openStripe(parsed, env)
       : await readOnlyStripe();
   const config = await loadConfig(parsed, { catalog: true });
   const store = openStore(parsed, env);
   try {
-    await store.migrate();
+    if (!options.readOnly) await store.migrate();
     return { billing: createBilling({ ...config, stripe, store }), store, config };
   } catch (error) {
     await store.close();

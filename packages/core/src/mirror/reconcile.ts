@@ -16,6 +16,7 @@ import { toUnix } from '../clock.js';
 import type { BillingContext } from '../context.js';
 import { BillingError } from '../errors/billing-error.js';
 import { parseInput } from '../errors/parse-input.js';
+import { pages } from '../payments/payments.js';
 import type { StoreSession } from '../store/billing-store.js';
 import type {
   CustomerRecord,
@@ -27,7 +28,12 @@ import type {
   SubscriptionRecord,
 } from '../store/records.js';
 import { invoiceOfPaymentIntent, refundRecordFromStripe } from './apply-event.js';
-import { disputeRecordFrom, invoiceRecordFrom, paymentRecordFrom } from './money-records.js';
+import {
+  disputeRecordFrom,
+  invoiceRecordFrom,
+  paymentRecordFrom,
+  refundRecordFrom,
+} from './money-records.js';
 import {
   CUSTOMER_FIELDS,
   DISPUTE_FIELDS,
@@ -219,7 +225,7 @@ export async function reconcileMirror(
 
   // Mirrored customers the walk did not meet: gone from Stripe, or untagged there (those met by
   // the run this one resumed are asked for one by one).
-  const mirrored = await allPages((cursor) => ctx.store.customers.list({ limit: 100, after: cursor }));
+  const mirrored = await allRows((cursor) => ctx.store.customers.list({ limit: 100, after: cursor }));
   for (const stored of mirrored) {
     if (seen.has(stored.stripeCustomerId) || stored.deleted) continue;
     if (since !== null && toUnix(stored.createdAt) < since) continue;
@@ -269,7 +275,7 @@ export async function backfillMirror(
   };
   const skipped: BackfillReport['skipped'] = [];
   // Stripe lists newest first; a user with several customers keeps the newest.
-  for await (const customer of pages(walk, (stripe, after) =>
+  for await (const customer of stripePages(walk, (stripe, after) =>
     stripe.customers.list({ limit: 100, ...(after ? { starting_after: after } : {}) }),
   )) {
     const userId = userIdFor(customer) || null;
@@ -380,7 +386,7 @@ async function reconcileCustomer(walk: Walk, customer: Stripe.Customer, userId: 
       id: invoice.id,
       candidate: (s) => invoiceRecordFrom(invoice, userId, watermarkAfter(ctx, s)),
     })),
-    stored: (await allPages((after) => ctx.store.invoices.listByUserId(userId, { limit: 100, after })))
+    stored: (await allRows((after) => ctx.store.invoices.listByUserId(userId, { limit: 100, after })))
       .filter((record) => record.stripeCustomerId === customer.id && inRange(record))
       .map((record) => [record.stripeInvoiceId, record]),
     upsert: (session, record) => session.invoices.upsert(record),
@@ -396,7 +402,7 @@ async function reconcileCustomer(walk: Walk, customer: Stripe.Customer, userId: 
     }),
   );
   const storedPayments = (
-    await allPages((after) => ctx.store.payments.listByUserId(userId, { limit: 100, after }))
+    await allRows((after) => ctx.store.payments.listByUserId(userId, { limit: 100, after }))
   ).filter((record) => record.stripeCustomerId === customer.id && inRange(record));
   await compare<PaymentRecord>(walk, {
     kind: 'payment',
@@ -445,7 +451,7 @@ async function reconcileCustomer(walk: Walk, customer: Stripe.Customer, userId: 
           if (s)
             return {
               ...s,
-              ...pick(await refundRecordFromStripe(ctx, refund, userId, 0), REFUND_FIELDS),
+              ...pick(refundRecordFrom(refund, userId, 0), REFUND_FIELDS),
               watermark: watermarkAfter(ctx, s),
             };
           return refundRecordFromStripe(ctx, refund, userId, watermarkAfter(ctx, null));
@@ -618,17 +624,26 @@ function startingAfter(after: string | undefined): { starting_after?: string } {
   return after ? { starting_after: after } : {};
 }
 
+/** Every row of a store's paged list. */
+async function allRows<T>(
+  read: (after: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const row of pages(read)) rows.push(row);
+  return rows;
+}
+
 /** Every item of a Stripe list, page by page (each page retried on its own). */
 async function all<T extends { id: string }>(
   walk: Walk,
   list: (stripe: Stripe, after: string | undefined) => Promise<Stripe.ApiList<T>>,
 ): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of pages(walk, list)) items.push(item);
+  for await (const item of stripePages(walk, list)) items.push(item);
   return items;
 }
 
-async function* pages<T extends { id: string }>(
+async function* stripePages<T extends { id: string }>(
   walk: Walk,
   list: (stripe: Stripe, after: string | undefined) => Promise<Stripe.ApiList<T>>,
 ): AsyncGenerator<T> {
@@ -639,17 +654,4 @@ async function* pages<T extends { id: string }>(
     if (!page.has_more || page.data.length === 0) return;
     after = page.data.at(-1)!.id;
   }
-}
-
-async function allPages<T>(
-  read: (after: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let after: string | null = null;
-  do {
-    const page = await read(after);
-    items.push(...page.items);
-    after = page.nextCursor;
-  } while (after !== null);
-  return items;
 }
