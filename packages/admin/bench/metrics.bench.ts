@@ -1,25 +1,38 @@
 // How `admin.metrics({ from, to })` grows with the data on PostgreSQL (issue 8): 12 months of
-// metrics over 24 months of history at three sizes — S 1k subscriptions / ~10k invoices (the
-// warm-up size), M 10k / ~100k, L 100k / ~1M — each in a throwaway schema, next to a baseline from
-// the same run: one raw SUM over the same invoices (the range's revenue, with the index on status,
-// currency and paid_at there to use). What to compare between machines is the growth per 10× of
-// data (≤ 12× passes: linear or better, never quadratic) and the ratio to the baseline, not the
-// milliseconds. A miss is printed, never thrown. Each analytics query is also timed alone, and
-// EXPLAIN ANALYZEd at the largest size, so a bad growth points at its query and plan.
+// metrics over 24 months of history at three sizes — S 1k subscriptions / ~10k invoices, M 10k /
+// ~100k, L 100k / ~1M — each loaded into a throwaway schema of the store's real tables. Each size's
+// time is measured against the size 10× smaller (target: ≤ 12× per 10× of data, linear or better,
+// never quadratic), and beside it, in the same run, the floor: one raw SUM over the same paid
+// invoices (the range's revenue, with the index on status, currency and paid_at there to use),
+// whose own growth shows what the machine does with 10× the data. Compare the ratios between
+// machines, not the milliseconds. Each timed run (bench-kit's timeRuns, tinybench) is a few calls
+// of admin.metrics, then a few of the SUM, so run i of both is measured side by side; a figure is
+// the median call of each run. Each analytics query is also timed alone, and EXPLAIN ANALYZEd at
+// the largest size, so a bad growth points at its query and its plan (printed, not published).
 //
-// Run: `pnpm bench` in packages/admin (PostgreSQL at BILLKIT_BENCH_POSTGRES_URL, else
-// BILLKIT_TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/test; skipped without one).
-// BENCH_SIZES=S,M picks sizes; BENCH_EXPLAIN=full prints every plan, =off none (default: an outline
-// of each analytics query's plan at the largest size).
+// Run: `pnpm bench` in packages/admin (about 90 s on two cores; the ~1M-invoice load is about half a
+// minute of it). PostgreSQL at BILLKIT_BENCH_POSTGRES_URL, else BILLKIT_TEST_POSTGRES_URL, else
+// postgres://postgres@127.0.0.1:5432/test; without one the report says it was skipped.
+// BENCH_RUNS=N timed runs per size (at least 5); BENCH_SIZES=S,M picks sizes; BENCH_EXPLAIN=full
+// prints every plan in full, =off none (default: an outline of each query's plan at the largest).
 
+import {
+  type BenchReport,
+  type Figure,
+  formatRatio,
+  median,
+  publish,
+  RUNS,
+  timeRuns,
+} from '@billkit/bench-kit';
 import { australianGst, type Clock, createBilling, defineCatalog } from '@billkit/core';
 import { DEFAULT_TABLE_PREFIX, postgresStore } from '@billkit/store-sql';
 import { createStripeSim } from '@billkit/stripe-sim';
-import { Bench } from 'tinybench';
 import { createAdmin } from '../src/index.js';
 import type { Metrics } from '../src/types.js';
 import { type LoadReport, loadBillingHistory } from './billing-history.js';
 import {
+  type BenchSchema,
   connectServer,
   createSchema,
   type PgClient,
@@ -27,31 +40,53 @@ import {
   type RecordedQuery,
   recordingPool,
 } from './postgres.js';
-import {
-  explainCalls,
-  explainQuery,
-  medianMs,
-  metricsCalls,
-  planOutline,
-  type QueryPlan,
-} from './query-plans.js';
+import { explainCalls, explainQuery, metricsCalls, planOutline, type QueryPlan } from './query-plans.js';
 
 interface Size {
   label: string;
   subscriptions: number;
-  /** Time budget and minimum samples of the metrics task (tinybench runs until both are met). */
-  timeMs: number;
-  samples: number;
+  /** How the size reads: the invoices it has, roughly. */
+  about: string;
+  /** Untimed calls of each task before the first run. */
+  warmupCalls: number;
+  /** One timed run of each task: at least `calls` calls and `timeMs` (tinybench's iterations and time). */
+  metricsRun: { calls: number; timeMs: number };
+  sumRun: { calls: number; timeMs: number };
+  /** Calls of each analytics query alone (diagnostics). */
+  queryCalls: number;
 }
 
+// admin.metrics takes about 25 ms at S, 170 ms at M and 1.5 to 2 s at L on a 2-core machine.
 const SIZES: Size[] = [
-  { label: 'S', subscriptions: 1_000, timeMs: 2_000, samples: 20 },
-  { label: 'M', subscriptions: 10_000, timeMs: 3_000, samples: 10 },
-  { label: 'L', subscriptions: 100_000, timeMs: 5_000, samples: 5 },
+  {
+    label: 'S',
+    subscriptions: 1_000,
+    about: '~10k',
+    warmupCalls: 5,
+    metricsRun: { calls: 8, timeMs: 300 },
+    sumRun: { calls: 20, timeMs: 100 },
+    queryCalls: 10,
+  },
+  {
+    label: 'M',
+    subscriptions: 10_000,
+    about: '~100k',
+    warmupCalls: 2,
+    metricsRun: { calls: 3, timeMs: 0 },
+    sumRun: { calls: 10, timeMs: 0 },
+    queryCalls: 5,
+  },
+  {
+    label: 'L',
+    subscriptions: 100_000,
+    about: '~1M',
+    warmupCalls: 1,
+    metricsRun: { calls: 3, timeMs: 0 },
+    sumRun: { calls: 3, timeMs: 0 },
+    queryCalls: 3,
+  },
 ];
-/** The largest growth of the metrics' time per 10× of data that still passes. */
-const GROWTH_LIMIT = 12;
-const QUERY_RUNS = 5;
+const GROWTH_TARGET = { on: 'ratio', atMost: 12, text: 'analytics growth ≤ 12× per 10× of data' } as const;
 const NOW = new Date('2026-07-01T00:00:00Z');
 const HISTORY_MONTHS = 24;
 const RANGE = { from: new Date('2025-07-01T00:00:00Z'), to: NOW, currency: 'aud' };
@@ -83,21 +118,16 @@ const catalog = defineCatalog({
   ],
 });
 
-interface Timing {
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  samples: number;
-}
-
 interface Measured {
   size: Size;
   load: LoadReport;
   loadMs: number;
   diskMb: number;
-  metrics: Timing;
-  baseline: Timing;
+  /** The median call of each timed run, in ms. */
+  metricsMs: number[];
+  sumMs: number[];
   figures: Metrics;
+  /** Each analytics query alone: its median call, in ms. */
   perCall: Record<string, number>;
   plans: QueryPlan[];
 }
@@ -107,25 +137,27 @@ function selectedSizes(): Size[] {
   return SIZES.filter((size) => wanted.includes(size.label));
 }
 
+/** The schema being measured, for the Ctrl-C handler in main(). */
+let current: BenchSchema | undefined;
+
 async function measureSize(server: PgClient, size: Size, explain: boolean): Promise<Measured> {
   const schema = await createSchema(server, size.label.toLowerCase());
+  current = schema;
   try {
     const store = postgresStore({ pool: schema.pool, tablePrefix: PREFIX });
     await store.migrate();
     const loadStarted = performance.now();
     const load = await loadBillingHistory(
-      schema.loader,
+      schema.loaders,
       schema.name,
       PREFIX,
-      {
-        subscriptions: size.subscriptions,
-        now: NOW,
-        months: HISTORY_MONTHS,
-      },
+      { subscriptions: size.subscriptions, now: NOW, months: HISTORY_MONTHS },
       (step, stepMs) => progress(`    ${step}: ${seconds(stepMs)}`),
     );
     const loadMs = performance.now() - loadStarted;
-    progress(`  ${size.label}: loaded ${totalRows(load)} rows in ${seconds(loadMs)}; measuring`);
+    progress(`  ${size.label}: loaded ${count(totalRows(load))} rows in ${seconds(loadMs)}`);
+    const checkpointMs = await checkpoint(server);
+    progress(`  checkpoint: ${seconds(checkpointMs)}; measuring`);
 
     // The metrics never call Stripe: the simulator's client only satisfies createBilling.
     const sim = createStripeSim({ now: NOW });
@@ -139,25 +171,45 @@ async function measureSize(server: PgClient, size: Size, explain: boolean): Prom
       notifications: { sendAfterCommit: false },
     });
     const admin = createAdmin({ billing });
-    const figures = await admin.metrics(RANGE);
-    await checkReadsBack(schema.pool, load, figures);
+    const metrics = () => admin.metrics(RANGE);
+    const sum = () => schema.pool.query(BASELINE_SQL, [RANGE.from, RANGE.to]);
 
-    const bench = new Bench({
-      time: size.timeMs,
-      iterations: size.samples,
-      warmupIterations: 2,
-      warmupTime: 0,
-      throws: true,
-    });
-    bench
-      .add('metrics', () => admin.metrics(RANGE))
-      .add('baseline', () => schema.pool.query(BASELINE_SQL, [RANGE.from, RANGE.to]));
-    await bench.run();
+    const figures = await metrics();
+    await checkReadsBack(schema.pool, load, figures);
+    for (let call = 0; call < size.warmupCalls; call++) {
+      await metrics();
+      await sum();
+    }
+    const metricsMs: number[] = [];
+    const sumMs: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const timedMetrics = await timeRuns(`admin.metrics ${size.label}`, metrics, {
+        runs: 1,
+        iterations: size.metricsRun.calls,
+        time: size.metricsRun.timeMs,
+        warmup: 'none',
+      });
+      const timedSum = await timeRuns(`raw SUM ${size.label}`, sum, {
+        runs: 1,
+        iterations: size.sumRun.calls,
+        time: size.sumRun.timeMs,
+        warmup: 'none',
+      });
+      metricsMs.push(...timedMetrics.p50Ms);
+      sumMs.push(...timedSum.p50Ms);
+    }
 
     const calls = metricsCalls(RANGE);
     const perCall: Record<string, number> = {};
-    for (const [name, call] of Object.entries(calls))
-      perCall[name] = await medianMs(() => call(store.analytics), QUERY_RUNS);
+    for (const [name, call] of Object.entries(calls)) {
+      const timed = await timeRuns(name, () => call(store.analytics), {
+        runs: 1,
+        iterations: size.queryCalls,
+        time: 0,
+        warmup: 'none',
+      });
+      perCall[name] = timed.p50Ms[0]!;
+    }
 
     let plans: QueryPlan[] = [];
     if (explain) {
@@ -185,7 +237,7 @@ async function measureSize(server: PgClient, size: Size, explain: boolean): Prom
       );
     }
 
-    const { rows } = await schema.loader.query<{ bytes: string }>(
+    const { rows } = await schema.pool.query<{ bytes: string }>(
       `select sum(pg_total_relation_size(c.oid)) as bytes from pg_class c
          join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind = 'r'`,
       [schema.name],
@@ -196,15 +248,31 @@ async function measureSize(server: PgClient, size: Size, explain: boolean): Prom
       load,
       loadMs,
       diskMb: Number(rows[0]?.bytes ?? 0) / 1024 / 1024,
-      metrics: timingOf(bench, 'metrics'),
-      baseline: timingOf(bench, 'baseline'),
+      metricsMs,
+      sumMs,
       figures,
       perCall,
       plans,
     };
   } finally {
     await schema.drop();
+    current = undefined;
   }
+}
+
+/**
+ * Writes the load's dirty pages out before the timing, so the writes the load left behind do not
+ * slow the measured queries down (a live database is not mid-load). Needs a superuser or, on
+ * PostgreSQL 15, pg_checkpoint; without either it is skipped and the time is 0.
+ */
+async function checkpoint(server: PgClient): Promise<number> {
+  const started = performance.now();
+  try {
+    await server.query('checkpoint');
+  } catch {
+    return 0;
+  }
+  return performance.now() - started;
 }
 
 /**
@@ -237,14 +305,6 @@ async function checkReadsBack(pool: PgQueryable, load: LoadReport, figures: Metr
   );
 }
 
-function timingOf(bench: Bench, name: string): Timing {
-  const result = bench.getTask(name)?.result;
-  if (result?.state !== 'completed')
-    throw new Error(`The ${name} benchmark did not complete: ${result?.state}`);
-  const { latency } = result;
-  return { medianMs: latency.p50, minMs: latency.min, maxMs: latency.max, samples: latency.samplesCount };
-}
-
 function totalRows(load: LoadReport): number {
   return Object.values(load.rows).reduce((sum, n) => sum + n, 0);
 }
@@ -257,6 +317,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const count = (n: number) => n.toLocaleString('en-AU');
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+const invoicesOf = (measured: Measured) => measured.load.rows.invoices ?? 0;
 
 function printTable(header: string[], lines: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
@@ -267,7 +328,8 @@ function printTable(header: string[], lines: string[][]): void {
   for (const line of lines) print(line);
 }
 
-function printResults(results: Measured[]): void {
+/** What was loaded, what the metrics answered, and each query's time: diagnostics, not figures. */
+function printDiagnostics(results: Measured[]): void {
   process.stdout.write('\nData loaded (24 months of history; metrics over the last 12)\n');
   printTable(
     [
@@ -312,48 +374,9 @@ function printResults(results: Measured[]): void {
     ]),
   );
 
-  process.stdout.write(`\nadmin.metrics({ from: ${day(RANGE.from)}, to: ${day(RANGE.to)} }) on PostgreSQL\n`);
-  printTable(
-    ['size', 'rows', 'metrics median ms (min / max, samples)', 'baseline median ms', 'metrics / baseline'],
-    results.map(({ size, load, metrics, baseline }) => [
-      size.label,
-      count(totalRows(load)),
-      `${ms(metrics.medianMs)} (${ms(metrics.minMs)} / ${ms(metrics.maxMs)}, ${metrics.samples})`,
-      `${ms(baseline.medianMs)} (${baseline.samples})`,
-      times(metrics.medianMs / baseline.medianMs),
-    ]),
-  );
-
   const steps = results.slice(1).map((larger, i) => ({ smaller: results[i]!, larger }));
-  if (steps.length > 0) {
-    process.stdout.write(`\nGrowth per step of data (passes at ≤ ${GROWTH_LIMIT}× per 10× of data)\n`);
-    printTable(
-      ['step', 'data (invoices)', 'metrics', 'baseline', 'verdict'],
-      steps.map(({ smaller, larger }) => {
-        const growth = larger.metrics.medianMs / smaller.metrics.medianMs;
-        const baselineGrowth = larger.baseline.medianMs / smaller.baseline.medianMs;
-        // A step where the one-SUM baseline itself grows faster than the data (the smaller size
-        // fit in PostgreSQL's cache, the larger does not) says that about the machine; the metrics
-        // pass it when they grow no faster than that baseline.
-        const verdict =
-          growth <= GROWTH_LIMIT
-            ? 'pass'
-            : growth <= baselineGrowth
-              ? 'pass (no faster than the baseline)'
-              : `MISS (more than ${GROWTH_LIMIT}×)`;
-        return [
-          `${larger.size.label}/${smaller.size.label}`,
-          times((larger.load.rows.invoices ?? 0) / (smaller.load.rows.invoices ?? 1)),
-          times(growth),
-          times(baselineGrowth),
-          verdict,
-        ];
-      }),
-    );
-  }
-
   const names = Object.keys(results[0]?.perCall ?? {});
-  process.stdout.write(`\nEach analytics query alone (median of ${QUERY_RUNS} to 50 sequential calls, ms)\n`);
+  process.stdout.write('\nEach analytics query alone (median call, ms; not published)\n');
   printTable(
     [
       'query',
@@ -383,53 +406,152 @@ function printPlans(measured: Measured): void {
   }
 }
 
-/** Schemas an interrupted run left behind (each run drops its own; another run's may be live). */
+/** The published figures: admin.metrics per size against the size below it, and the raw SUM likewise. */
+function figuresOf(results: Measured[]): Figure[] {
+  const metricsFigures: Figure[] = results.map((measured, i) => {
+    const smaller = tenTimesSmaller(results, i);
+    return {
+      id: `metrics-${measured.size.label}`,
+      name: `admin.metrics, ${count(invoicesOf(measured))} invoices (${measured.size.about})`,
+      unit: 'ms',
+      better: 'lower',
+      runs: measured.metricsMs,
+      ...(smaller ? { baseline: `metrics-${smaller.size.label}`, target: GROWTH_TARGET } : {}),
+      note: `${formatRatio(pairedRatio(measured.metricsMs, measured.sumMs))} the raw SUM at this size`,
+    };
+  });
+  const sumFigures: Figure[] = results.map((measured, i) => {
+    const smaller = tenTimesSmaller(results, i);
+    return {
+      id: `sum-${measured.size.label}`,
+      name: `raw SUM of paid invoices, ${count(invoicesOf(measured))} invoices (${measured.size.about})`,
+      unit: 'ms',
+      better: 'lower',
+      runs: measured.sumMs,
+      ...(smaller ? { baseline: `sum-${smaller.size.label}` } : {}),
+    };
+  });
+  return [...metricsFigures, ...sumFigures];
+}
+
+/** The size measured before the i-th, when it is the next size down (not with BENCH_SIZES=S,L). */
+function tenTimesSmaller(results: Measured[], i: number): Measured | undefined {
+  const smaller = results[i - 1];
+  const adjacent = smaller && SIZES.indexOf(results[i]!.size) === SIZES.indexOf(smaller.size) + 1;
+  return adjacent ? smaller : undefined;
+}
+
+/** The median of run-by-run ratios (run i of both measured side by side). */
+function pairedRatio(figure: number[], baseline: number[]): number {
+  return median(figure.map((value, i) => value / baseline[i]!));
+}
+
+function reportOf(results: Measured[], environment: Record<string, string>): BenchReport {
+  const sizes = results.map((r) => r.size.label).join(' / ');
+  const notes: string[] = [];
+  if (results.length === 0) return { ...SKIPPED_REPORT, environment, notes };
+  const steps: string[] = [];
+  results.forEach((larger, i) => {
+    const smaller = tenTimesSmaller(results, i);
+    if (smaller) {
+      const ratio = times(invoicesOf(larger) / invoicesOf(smaller));
+      steps.push(`${larger.size.label}/${smaller.size.label} has ${ratio} the invoices`);
+    }
+  });
+  if (steps.length > 0) {
+    notes.push(
+      `Each size against the one 10× smaller (${steps.join(', ')}). The raw SUM's own growth is the machine's: when it grows faster than the data (the larger size no longer fits in PostgreSQL's cache), admin.metrics may too.`,
+    );
+  }
+  notes.push(
+    'Raw SUM: one `sum(amount_paid)` over the paid invoices of the same 12 months, with the (status, currency, paid_at) index there to use; over half the history PostgreSQL rightly reads the table instead.',
+    `Loading took ${results.map((r) => seconds(r.loadMs)).join(' / ')} (${sizes}): INSERT ... SELECT in the server on two sessions, each table's indexes built after its rows (not timed by tinybench; printed for the record).`,
+  );
+  const largest = results.at(-1);
+  if (largest) {
+    const slowest = Object.entries(largest.perCall)
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 3)
+      .map(([name, value]) => `${name} ${ms(value)} ms`);
+    notes.push(`Slowest analytics queries at ${largest.size.label}, each alone: ${slowest.join(', ')}.`);
+  }
+  return {
+    title: 'Analytics',
+    package: '@billkit/admin',
+    description:
+      '`admin.metrics({ from, to })`: 12 months of metrics over 24 months of history on PostgreSQL at ~10k, ~100k and ~1M invoices, each size against the one 10× smaller (the growth per 10× of data), with one raw SUM over the same paid invoices as the floor at each size.',
+    environment: {
+      ...environment,
+      [`Invoices (${sizes})`]: results.map((r) => count(invoicesOf(r))).join(' / '),
+      [`All rows (${sizes})`]: results.map((r) => count(totalRows(r.load))).join(' / '),
+      [`Subscriptions (${sizes})`]: results.map((r) => count(r.load.rows.subscriptions ?? 0)).join(' / '),
+    },
+    figures: figuresOf(results),
+    notes,
+  };
+}
+
+/** Schemas a run killed outright left behind (each run drops its own; another run's may be live). */
 async function reportLeftovers(server: PgClient): Promise<void> {
   const { rows } = await server.query<{ name: string }>(
     `select nspname as name from pg_namespace where nspname like 'billkit\\_bench\\_%' order by 1`,
   );
   if (rows.length === 0) return;
   const names = rows.map((row) => row.name).join(', ');
-  process.stdout.write(
-    `note: schemas from an interrupted run are still there (drop schema ... cascade): ${names}\n`,
-  );
+  progress(`note: schemas from an interrupted run are still there (drop schema ... cascade): ${names}`);
 }
 
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
+const SKIPPED_REPORT: BenchReport = {
+  title: 'Analytics',
+  package: '@billkit/admin',
+  description: '`admin.metrics({ from, to })` on PostgreSQL at ~10k, ~100k and ~1M invoices.',
+  figures: [],
+};
 
 async function main(): Promise<void> {
   const sizes = selectedSizes();
   const server = await connectServer();
-  if (!server) return;
+  if (typeof server === 'string') {
+    publish({ ...SKIPPED_REPORT, skipped: [`PostgreSQL: ${server}`] });
+    return;
+  }
+  // Ctrl-C or a kill: the schema being loaded or measured goes too (its sessions are ended first).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: dropping ${current?.name ?? 'nothing'}`);
+      void (current?.drop() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
   const results: Measured[] = [];
+  let failure: unknown;
+  let version = 'unknown';
   try {
     const { rows } = await server.query<{ server_version: string }>('show server_version');
-    process.stdout.write(
-      `@billkit/admin metrics on PostgreSQL ${rows[0]?.server_version}, Node ${process.version}, sizes ${sizes
-        .map((s) => s.label)
-        .join(', ')}\n`,
+    version = rows[0]?.server_version ?? version;
+    progress(
+      `@billkit/admin metrics on PostgreSQL ${version}, sizes ${sizes.map((s) => s.label).join(', ')}`,
     );
     await reportLeftovers(server);
     for (const size of sizes) {
       progress(`${size.label}: ${count(size.subscriptions)} subscriptions`);
       results.push(await measureSize(server, size, EXPLAIN !== 'off' && size === sizes.at(-1)));
     }
+  } catch (error) {
+    failure = error;
   } finally {
     await server.end();
   }
-  printResults(results);
+  printDiagnostics(results);
   const largest = results.at(-1);
   if (largest) printPlans(largest);
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(
-    `\nPeak RSS of this process: ${peakMb.toFixed(0)} MB (PostgreSQL's memory not included)\n`,
-  );
-  process.stdout.write(
-    '"metrics / baseline": the metrics time divided by one SUM over the same paid invoices, which has an\n' +
-      'index (status, currency, paid_at); over 12 of 24 months PostgreSQL rightly reads the table instead.\n',
-  );
+  const report = reportOf(results, { PostgreSQL: version });
+  if (failure !== undefined) {
+    // What was measured is still published; the run fails, and says where.
+    const stoppedAt = sizes[results.length]?.label ?? '?';
+    report.notes?.push(`Stopped at ${stoppedAt}: ${(failure as Error).message}`);
+  }
+  publish(report);
+  if (failure !== undefined) throw failure;
 }
 
 main().catch((error) => {

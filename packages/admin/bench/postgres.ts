@@ -20,6 +20,7 @@ export interface PgQueryable {
 export interface PgClient extends PgQueryable {
   connect(): Promise<void>;
   end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 export type PgPool = StorePool &
@@ -46,29 +47,37 @@ function loadPg(): PgModule {
 
 const pg = loadPg();
 
-/** A client on the server's default schema, or null (with the reason printed) when there is no server. */
-export async function connectServer(): Promise<PgClient | null> {
+/**
+ * A client on the server's default schema, or why there is none (no server, refused, ...), for the
+ * report's skipped entry.
+ */
+export async function connectServer(): Promise<PgClient | string> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
     return client;
   } catch (error) {
     const { hostname, port } = new URL(POSTGRES_URL);
-    process.stdout.write(`skipped: no PostgreSQL at ${hostname}:${port} (${(error as Error).message})\n`);
-    return null;
+    return `no server at ${hostname}:${port} (${(error as Error).message || (error as Error).name})`;
   }
 }
 
-/** A schema of its own for one data size, with a pool and a loading client whose search_path is it. */
+/** A schema of its own for one data size, with a pool and two loading sessions whose search_path is it. */
 export interface BenchSchema {
   name: string;
   /** The pool the store and the baseline share: server defaults, like a host's pool. */
   pool: PgPool;
   /**
-   * One session for bulk loading: more memory for sorts and index builds, no commit waits, and no
-   * JIT (compiling the generator's long expressions costs more than running them).
+   * Two sessions for bulk loading (one INSERT ... SELECT keeps one core busy; two tables load at
+   * once): more memory for sorts and index builds, no commit waits, and no JIT (compiling the
+   * generator's long expressions costs more than running them).
    */
-  loader: PgClient;
+  loaders: [PgClient, PgClient];
+  /**
+   * Ends the schema's sessions and drops it with everything in it. Safe to call twice, and while a
+   * load is still running (on Ctrl-C): its sessions are terminated first, found by their
+   * application_name, which is the schema's name.
+   */
   drop(): Promise<void>;
 }
 
@@ -76,6 +85,7 @@ export async function createSchema(server: PgClient, label: string): Promise<Ben
   const name = `billkit_bench_${label}_${Math.random().toString(36).slice(2, 8)}`;
   await server.query(`create schema ${name}`);
   const url = new URL(POSTGRES_URL);
+  url.searchParams.set('application_name', name);
   url.searchParams.set('options', `-c search_path=${name}`);
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   pool.on('error', () => {});
@@ -84,16 +94,35 @@ export async function createSchema(server: PgClient, label: string): Promise<Ben
     'options',
     `-c search_path=${name} -c synchronous_commit=off -c maintenance_work_mem=512MB -c work_mem=256MB -c jit=off`,
   );
-  const loader = new pg.Client({ connectionString: loaderUrl.toString() });
-  await loader.connect();
+  const loaders: PgClient[] = [];
+  let dropped: Promise<void> | undefined;
+  const drop = async () => {
+    await server.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
+      [name],
+    );
+    await Promise.allSettled([...loaders.map((loader) => loader.end()), pool.end()]);
+    await server.query(`drop schema if exists ${name} cascade`);
+  };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const loader = new pg.Client({ connectionString: loaderUrl.toString() });
+      // A session terminated by drop() reports it here rather than crash the process.
+      loader.on('error', () => {});
+      loaders.push(loader);
+      await loader.connect();
+    }
+  } catch (error) {
+    await drop();
+    throw error;
+  }
   return {
     name,
     pool,
-    loader,
-    drop: async () => {
-      await loader.end();
-      await pool.end();
-      await server.query(`drop schema ${name} cascade`);
+    loaders: [loaders[0]!, loaders[1]!],
+    drop: () => {
+      dropped ??= drop();
+      return dropped;
     },
   };
 }

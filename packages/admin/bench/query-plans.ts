@@ -34,23 +34,6 @@ export function metricsCalls(range: {
   };
 }
 
-/**
- * Median milliseconds of sequential calls: at least `runs`, and more (up to 50) until about
- * `budgetMs` is spent, so a query of a millisecond is not judged on five noisy samples.
- */
-export async function medianMs(call: () => Promise<unknown>, runs: number, budgetMs = 300): Promise<number> {
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < runs || (times.length < 50 && performance.now() - started < budgetMs)) {
-    const before = performance.now();
-    await call();
-    times.push(performance.now() - before);
-  }
-  times.sort((a, b) => a - b);
-  const middle = Math.floor(times.length / 2);
-  return times.length % 2 === 1 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
-}
-
 export interface QueryPlan {
   call: string;
   sql: string;

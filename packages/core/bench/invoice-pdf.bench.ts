@@ -1,11 +1,13 @@
-// How many invoice PDFs one core renders per second (document + PDF of a typical 3-line tax invoice
-// with a logo), next to a baseline from the same run: pdf-lib drawing the same text on one A4 page
-// with a standard font. The ratio says what our layout costs over pdf-lib's floor.
-// Run: `pnpm bench` in packages/core.
+// Invoice PDFs: how many invoice PDFs one core renders per second (document + PDF of a typical
+// 3-line tax invoice with a logo, and the same without the logo), next to a baseline from the same
+// run: pdf-lib drawing the same text on one A4 page with a standard font, its floor. The ratio says
+// what our layout costs over that floor. Timed with tinybench through @billkit/bench-kit: RUNS timed
+// runs of about a second per figure, the three alternating so run i of each is measured side by side.
+// Run: `pnpm bench` in packages/core (BENCH_RUNS=N for more runs; the root `pnpm bench` collects it).
 
 import { deflateSync } from 'node:zlib';
+import { publish, RUNS, type TimedRuns, timeRuns } from '@billkit/bench-kit';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { Bench } from 'tinybench';
 import { type Brand, resolveBrand } from '../src/brand.js';
 import { renderInvoicePdf } from '../src/invoices/invoice-pdf.js';
 import { buildInvoiceDocument, type InvoiceDocument } from '../src/invoices/tax-invoice.js';
@@ -144,42 +146,83 @@ function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-const BASELINE = 'baseline: pdf-lib, one A4 page, same text';
-const INVOICE = 'invoice PDF: build + render, 3 lines, logo';
-const INVOICE_NO_LOGO = 'invoice PDF, no logo (to see the logo cost)';
-
 const strings = printedStrings(buildInvoiceDocument({ invoice, customer, brand, tax }));
-const bench = new Bench({ time: 3_000, warmupTime: 500 });
-bench
-  .add(BASELINE, () => renderPlainPage(strings))
-  .add(INVOICE, () => renderInvoice(brand))
-  .add(INVOICE_NO_LOGO, () => renderInvoice(brandWithoutLogo));
-await bench.run();
 
-const baselineThroughput = throughputOf(BASELINE);
-console.log(`Invoice PDFs on one core (Node ${process.versions.node}, ${strings.length} strings per page)`);
-console.table(
-  bench.tasks.map((task) => {
-    const result = task.result;
-    if (result.state !== 'completed') return { task: task.name, state: result.state };
-    return {
-      task: task.name,
-      'ops/s': Math.round(opsPerSecond(result.period)),
-      'p99 ms': Number(result.latency.p99.toFixed(2)),
-      'vs baseline': `${(opsPerSecond(result.period) / baselineThroughput).toFixed(2)}×`,
-      runs: task.runs,
-    };
-  }),
-);
+interface Task {
+  name: string;
+  render: () => Promise<Uint8Array>;
+}
+const floor: Task = { name: 'pdf-lib floor: one A4 page, same text', render: () => renderPlainPage(strings) };
+const withLogo: Task = {
+  name: 'invoice PDF: build + render, 3 lines, logo',
+  render: () => renderInvoice(brand),
+};
+const noLogo: Task = { name: 'invoice PDF, no logo', render: () => renderInvoice(brandWithoutLogo) };
+const tasks = [floor, withLogo, noLogo];
 
-function throughputOf(name: string): number {
-  const result = bench.getTask(name)?.result;
-  if (result?.state !== 'completed')
-    throw new Error(`The ${name} benchmark did not complete: ${result?.state}`);
-  return opsPerSecond(result.period);
+// Each must produce a PDF before it is timed.
+const bytes = new Map<Task, number>();
+for (const task of tasks) {
+  const pdf = await task.render();
+  if (Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+    throw new Error(`${task.name}: did not produce a PDF`);
+  }
+  bytes.set(task, pdf.byteLength);
 }
 
-/** Renders per second over the whole run (runs / time), not tinybench's mean of per-sample rates. */
-function opsPerSecond(meanLatencyMs: number): number {
-  return 1000 / meanLatencyMs;
+/** RUNS timed runs of each task (about a second each), alternating; warmed up before the first. */
+async function measure(): Promise<Map<Task, TimedRuns>> {
+  const results = new Map<Task, TimedRuns>(
+    tasks.map((task) => [task, { perSecond: [], meanMs: [], p50Ms: [], p99Ms: [], calls: [] }]),
+  );
+  for (let run = 0; run < RUNS; run++) {
+    for (const task of tasks) {
+      const timed = await timeRuns(task.name, task.render, {
+        runs: 1,
+        time: 1_000,
+        warmup: run === 0 ? 'first' : 'none',
+      });
+      const into = results.get(task)!;
+      for (const key of ['perSecond', 'meanMs', 'p50Ms', 'p99Ms', 'calls'] as const)
+        into[key].push(...timed[key]);
+    }
+  }
+  return results;
 }
+
+const results = await measure();
+const kb = (task: Task) => `${((bytes.get(task) ?? 0) / 1024).toFixed(1)} kB`;
+
+publish({
+  title: 'Invoice PDFs',
+  package: '@billkit/core',
+  description:
+    'Invoice PDFs rendered per second on one core (the tax invoice document built and rendered: 3 lines, ' +
+    'GST, a 160×48 PNG logo), against the floor measured in the same run: pdf-lib drawing the same ' +
+    'strings with Helvetica on one A4 page and saving it.',
+  environment: { 'Strings per page': String(strings.length) },
+  figures: [
+    { id: 'floor', name: floor.name, unit: 'PDFs/s', better: 'higher', runs: results.get(floor)!.perSecond },
+    {
+      id: 'invoice',
+      name: withLogo.name,
+      unit: 'PDFs/s',
+      better: 'higher',
+      runs: results.get(withLogo)!.perSecond,
+      baseline: 'floor',
+    },
+    {
+      id: 'invoice-no-logo',
+      name: noLogo.name,
+      unit: 'PDFs/s',
+      better: 'higher',
+      runs: results.get(noLogo)!.perSecond,
+      baseline: 'floor',
+      note: "the logo's cost is the difference from the row above",
+    },
+  ],
+  notes: [
+    `PDF sizes: floor ${kb(floor)}, invoice ${kb(withLogo)}, invoice without logo ${kb(noLogo)}.`,
+    'Renders run one at a time; each of the timed runs times the floor and both invoices in turn.',
+  ],
+});

@@ -1,47 +1,52 @@
-// Simulator throughput through the official `stripe` client (`pnpm bench` in this package): the floor
-// that later benchmarks of Billkit stand on. Requests are made one at a time, in-process and over
-// loopback HTTP, and compared with a baseline measured in the same run: the same client doing a
-// round trip to a handler that does nothing, so the ratios say what the simulator itself costs.
-// Bounded: every scenario stops after ITERATIONS operations or MAX_SECONDS, whichever comes first.
+// Stripe simulator: requests per second through the official `stripe` client, the floor that later
+// benchmarks of Billkit stand on. Requests are made one at a time, in-process (the client's fetch
+// handed to the simulator) and over loopback HTTP (`sim.listen`), for two scenarios: one
+// customers.create, and a signup as Billkit makes it (customer, card, A$10/month subscription: three
+// requests). Each is measured against a baseline from the same run on the same transport: the same
+// client doing a round trip to a handler that answers a canned customer without looking at the
+// request, so the ratio says what the simulator itself costs. Timed with tinybench through
+// @billkit/bench-kit: RUNS timed runs of about a second per figure, every figure's run i measured
+// side by side; each run of a scenario starts on a fresh simulator (untimed), so none pays for the
+// objects an earlier one left behind. About 40 s with five runs.
+// Run: `pnpm bench` in packages/stripe-sim (BENCH_RUNS=N for more runs; the root `pnpm bench` collects it).
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { type Figure, publish, RUNS, type TimedRuns, timeRuns } from '@billkit/bench-kit';
 import Stripe from 'stripe';
-import { createStripeSim, type StripeSim } from '../src/index.js';
+import { createStripeSim } from '../src/index.js';
 
-const ITERATIONS = 2000;
-const WARMUP = 50;
-const MAX_SECONDS = 2.5;
 const API_KEY = 'sk_test_billkit_bench';
 const CANNED_CUSTOMER = '{"id":"cus_x","object":"customer"}';
+/** Time budget of one timed run, in ms. */
+const RUN_MS = 1_000;
 
 type Transport = 'in-process' | 'http';
 
+/** A `stripe` client and how to shut down what answers it. */
+interface Endpoint {
+  stripe: Stripe;
+  close: () => Promise<void>;
+}
+
 /** One timed operation: `requests` API calls made with `stripe`. */
 interface Scenario {
+  id: string;
   name: string;
   requests: number;
-  /** Returns the operation to time; throws if the simulator cannot run it (yet). */
+  /** Untimed setup; returns the operation to time. */
   prepare(stripe: Stripe): Promise<() => Promise<unknown>>;
 }
 
-interface Measurement {
-  scenario: string;
-  transport: Transport;
-  requestsPerOp: number;
-  ops: number;
-  seconds: number;
-  error?: string;
-}
-
-const noOpCustomer: Scenario = {
+const noOpRoundTrip: Scenario = {
+  id: 'noop',
   name: 'baseline: no-op round trip',
   requests: 1,
   prepare: async (stripe) => () => stripe.customers.create({ email: 'ada@example.com' }),
 };
 
 const createCustomer: Scenario = {
+  id: 'create',
   name: 'customers.create',
   requests: 1,
   prepare: async (stripe) => () =>
@@ -53,7 +58,8 @@ const createCustomer: Scenario = {
 };
 
 /** A signup as Billkit makes it: the customer, their card, then the A$10/month subscription. */
-const createCustomerAndSubscription: Scenario = {
+const signup: Scenario = {
+  id: 'signup',
   name: 'signup: customer + card + subscription',
   requests: 3,
   prepare: async (stripe) => {
@@ -77,34 +83,15 @@ const createCustomerAndSubscription: Scenario = {
   },
 };
 
-await main();
-
-async function main(): Promise<void> {
-  console.log('@billkit/stripe-sim throughput: sequential requests through the official stripe client');
-  console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
-  console.log(
-    `Up to ${ITERATIONS} operations or ${MAX_SECONDS} s per row, after ${WARMUP} warm-up operations\n`,
-  );
-
-  const results: Measurement[] = [];
-  for (const transport of ['in-process', 'http'] as const) {
-    results.push(await measureBaseline(transport));
-    for (const scenario of [createCustomer, createCustomerAndSubscription]) {
-      results.push(await measureOnSimulator(scenario, transport));
-    }
-  }
-  printTable(results);
-}
-
-/** The same client against a handler that answers a canned customer without looking at the request. */
-async function measureBaseline(transport: Transport): Promise<Measurement> {
+/** The baseline's endpoint: the same client against a handler that answers a canned customer. */
+async function noOpEndpoint(transport: Transport): Promise<Endpoint> {
   if (transport === 'in-process') {
     const stripe = new Stripe(API_KEY, {
       httpClient: Stripe.createFetchHttpClient(
         async () => new Response(CANNED_CUSTOMER, { headers: { 'content-type': 'application/json' } }),
       ),
     });
-    return measure(noOpCustomer, transport, stripe);
+    return { stripe, close: async () => {} };
   }
   const server = createServer((request, response) => {
     request.resume();
@@ -115,84 +102,107 @@ async function measureBaseline(transport: Transport): Promise<Measurement> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  try {
-    const stripe = new Stripe(API_KEY, { host: '127.0.0.1', port, protocol: 'http' });
-    return await measure(noOpCustomer, transport, stripe);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  return {
+    stripe: new Stripe(API_KEY, { host: '127.0.0.1', port, protocol: 'http' }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
-/** A fresh simulator per row, so no row pays for the objects an earlier one left behind. */
-async function measureOnSimulator(scenario: Scenario, transport: Transport): Promise<Measurement> {
-  const sim: StripeSim = createStripeSim({ apiKeys: [API_KEY] });
-  if (transport === 'in-process') return measure(scenario, transport, sim.stripe);
+/** A fresh simulator, in-process or listening on a loopback port. */
+async function simEndpoint(transport: Transport): Promise<Endpoint> {
+  const sim = createStripeSim({ apiKeys: [API_KEY] });
+  if (transport === 'in-process') return { stripe: sim.stripe, close: async () => {} };
   const server = await sim.listen(0);
+  return { stripe: server.stripe, close: () => server.close() };
+}
+
+interface Task {
+  id: string;
+  name: string;
+  transport: Transport;
+  scenario: Scenario;
+  open: (transport: Transport) => Promise<Endpoint>;
+}
+
+const tasks: Task[] = [];
+for (const transport of ['in-process', 'http'] as const) {
+  for (const scenario of [noOpRoundTrip, createCustomer, signup]) {
+    tasks.push({
+      id: `${transport}-${scenario.id}`,
+      name: `${scenario.name} (${transport})`,
+      transport,
+      scenario,
+      open: scenario === noOpRoundTrip ? noOpEndpoint : simEndpoint,
+    });
+  }
+}
+
+/** One timed run of a task on a fresh endpoint (setup and warm-up untimed). */
+async function timeOnce(task: Task): Promise<TimedRuns> {
+  const endpoint = await task.open(task.transport);
   try {
-    return await measure(scenario, transport, server.stripe);
+    const operation = await task.scenario.prepare(endpoint.stripe);
+    return await timeRuns(task.name, operation, {
+      runs: 1,
+      time: RUN_MS,
+      unitsPerCall: task.scenario.requests,
+    });
   } finally {
-    await server.close();
+    await endpoint.close();
   }
 }
 
-async function measure(scenario: Scenario, transport: Transport, stripe: Stripe): Promise<Measurement> {
-  const row = { scenario: scenario.name, transport, requestsPerOp: scenario.requests };
-  let operation: () => Promise<unknown>;
+// A scenario the simulator cannot run (yet) is skipped, not fatal: try each once, untimed.
+const skipped: string[] = [];
+const runnable: Task[] = [];
+for (const task of tasks) {
+  const endpoint = await task.open(task.transport);
   try {
-    operation = await scenario.prepare(stripe);
-    for (let i = 0; i < WARMUP; i += 1) await operation();
+    await (await task.scenario.prepare(endpoint.stripe))();
+    runnable.push(task);
   } catch (error) {
-    return { ...row, ops: 0, seconds: 0, error: error instanceof Error ? error.message : String(error) };
+    skipped.push(`${task.name}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await endpoint.close();
   }
-  const started = performance.now();
-  const deadline = started + MAX_SECONDS * 1000;
-  let ops = 0;
-  while (ops < ITERATIONS && performance.now() < deadline) {
-    await operation();
-    ops += 1;
-  }
-  return { ...row, ops, seconds: (performance.now() - started) / 1000 };
 }
 
-function printTable(results: Measurement[]): void {
-  const baselines = new Map(
-    results.filter((r) => r.scenario === noOpCustomer.name && !r.error).map((r) => [r.transport, r]),
-  );
-  const header = ['scenario', 'transport', 'ops', 'ops/s', 'requests/s', 'µs/request', 'vs baseline'];
-  const rows = results.map((r) => {
-    if (r.error) return [r.scenario, r.transport, '-', '-', '-', '-', `n/a: ${shorten(r.error)}`];
-    const requestsPerSecond = (r.ops * r.requestsPerOp) / r.seconds;
-    const baseline = baselines.get(r.transport);
-    const baselineRate = baseline ? (baseline.ops * baseline.requestsPerOp) / baseline.seconds : 0;
-    const ratio = baselineRate > 0 ? `${(baselineRate / requestsPerSecond).toFixed(1)}× slower` : '-';
-    return [
-      r.scenario,
-      r.transport,
-      String(r.ops),
-      (r.ops / r.seconds).toFixed(0),
-      requestsPerSecond.toFixed(0),
-      (1e6 / requestsPerSecond).toFixed(0),
-      r.scenario === noOpCustomer.name ? '1.0× (baseline)' : ratio,
-    ];
-  });
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  console.log(line(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(line(row));
-  console.log(
-    '\n"vs baseline": time per request divided by that of a no-op round trip on the same transport.',
-  );
+// RUNS rounds; each times every task once, so run i of a scenario and of its baseline are side by side.
+const rates = new Map<Task, number[]>(runnable.map((task) => [task, []]));
+for (let run = 0; run < RUNS; run++) {
+  for (const task of runnable) {
+    const timed = await timeOnce(task);
+    rates.get(task)!.push(...timed.perSecond);
+  }
 }
 
-function shorten(message: string): string {
-  const firstSentence = message.split('. ')[0] ?? message;
-  return firstSentence.length > 70 ? `${firstSentence.slice(0, 67)}...` : firstSentence;
-}
+const figures: Figure[] = runnable.map((task) => {
+  const baseline = `${task.transport}-${noOpRoundTrip.id}`;
+  const hasBaseline = task.scenario !== noOpRoundTrip && runnable.some((each) => each.id === baseline);
+  return {
+    id: task.id,
+    name: task.name,
+    unit: 'requests/s',
+    better: 'higher',
+    runs: rates.get(task)!,
+    ...(hasBaseline ? { baseline } : {}),
+    ...(task.scenario.requests > 1 ? { note: `${task.scenario.requests} requests per signup` } : {}),
+  };
+});
+
+publish({
+  title: 'Stripe simulator',
+  package: '@billkit/stripe-sim',
+  description:
+    'Requests per second through the official `stripe` client, one at a time, to @billkit/stripe-sim ' +
+    'in-process and over loopback HTTP, each against the same client round trip to a no-op handler ' +
+    'on the same transport, measured in the same run.',
+  figures,
+  ...(skipped.length > 0 ? { skipped } : {}),
+  notes: [
+    'Each timed run of a scenario starts on a fresh simulator; a signup is three requests (customer, card, subscription).',
+  ],
+});

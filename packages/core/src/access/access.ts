@@ -36,12 +36,14 @@ export interface AccessDecision {
 }
 
 const DAY_MS = 86_400_000;
+/** Built once: `check` sits on every request, and a zod schema is not free to build. */
+const userIdInput = z.string().min(1);
 
 export function accessApi(ctx: BillingContext) {
   return {
     /** Whether the user may use the product now, from the local mirror. */
     async check(userId: string): Promise<AccessDecision> {
-      const id = parseInput(z.string().min(1), userId, 'access.check');
+      const id = parseInput(userIdInput, userId, 'access.check');
       const subscription = (await liveSubscription(ctx, id)) ?? (await subscriptionsOf(ctx, id))[0] ?? null;
       return decideAccess(subscription, ctx.clock.now(), ctx.policies.grace.days);
     },
