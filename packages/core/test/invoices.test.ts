@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { isBillingError } from '../src/errors/billing-error.js';
+import type { Notification } from '../src/index.js';
 import { pdfText } from './support/pdf-text.js';
 import { applyEverything, givenEngine, givenSubscriber, type World } from './world.js';
 
@@ -100,6 +101,20 @@ describe('billing.invoices', () => {
     const [pdf] = receipts[0]!.attachments ?? [];
     expect(pdf!.filename).toMatch(/^invoice-.+\.pdf$/);
     expect(await pdfText(pdf!.content)).toContain('Tax invoice');
+  });
+
+  it('renders no PDF for a notifier that takes no attachments, and still sends the receipt', async () => {
+    const sent: Notification[] = [];
+    const w = await givenEngine({
+      billing: { notifier: { wantsAttachments: false, notify: async (n) => void sent.push(n) } },
+    });
+    await givenSubscriber(w);
+    await w.sim.webhooks.flush();
+
+    const receipts = sent.filter((n) => n.kind === 'receipt');
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.data).toMatchObject({ amountPaid: 1000, tax: 91 });
+    expect(receipts[0]!.attachments).toBeUndefined();
   });
 });
 

@@ -32,11 +32,16 @@ export interface Notification {
 export interface Notifier {
   /** Sends one notification; throwing means "not sent", and it is retried later. */
   notify(notification: Notification): Promise<void>;
+  /**
+   * `false` when the notifier never sends attachments: the receipt's invoice PDF is then not
+   * rendered for it (rendering costs milliseconds inside a webhook delivery). @default true
+   */
+  readonly wantsAttachments?: boolean;
 }
 
-/** Drops every notification: for hosts that send nothing (yet). */
+/** Drops every notification (and renders no PDF for it): for hosts that send nothing (yet). */
 export function nullNotifier(): Notifier {
-  return { notify: async () => {} };
+  return { notify: async () => {}, wantsAttachments: false };
 }
 
 /** Keeps notifications in memory, once per key: for tests and the demo. */

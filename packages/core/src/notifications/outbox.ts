@@ -117,7 +117,7 @@ async function flushOutbox(ctx: BillingContext, options: { limit: number }): Pro
 
 async function deliver(ctx: BillingContext, message: OutboxMessageRecord): Promise<boolean> {
   try {
-    const attachments = await ctx.attachmentsFor(message);
+    const attachments = ctx.notifier.wantsAttachments === false ? [] : await ctx.attachmentsFor(message);
     const notification: Notification = {
       kind: message.kind,
       userId: message.userId,
