@@ -18,8 +18,8 @@
 // Run: `pnpm bench` in packages/metering (the root `pnpm bench` runs it too). Environment:
 //   BENCH_RUNS         timed runs per figure (bench-kit; at least 5)
 //   BENCH_EVENTS       events per run (default 20000)
-//   BENCH_BATCH_SIZES  metering's batch.size, and the baselines' rows per INSERT (default 500;
-//                      say 500,1000 to compare sizes: each size adds about a minute)
+//   BENCH_BATCH_SIZES  metering's batch.size, and the baselines' rows per INSERT (default 1000,
+//                      metering's own default; say 500,1000 to compare sizes: each adds a minute)
 //   BENCH_STORES       stores to measure (default postgres,sqlite); PostgreSQL is skipped, with the
 //                      reason in the report, when the server does not answer
 //   BENCH_DIRECT=1     also time store.metering.recordBatch without metering in front
@@ -47,7 +47,7 @@ import { type EventRow, eventRows, usageMix } from './usage-mix.js';
 
 const EVENTS = positiveInteger('BENCH_EVENTS', 20_000);
 const STORES = listOf('BENCH_STORES', 'postgres,sqlite');
-const BATCH_SIZES = listOf('BENCH_BATCH_SIZES', '500').map((size) =>
+const BATCH_SIZES = listOf('BENCH_BATCH_SIZES', '1000').map((size) =>
   positiveInteger('BENCH_BATCH_SIZES', 0, size),
 );
 const DIRECT = process.env.BENCH_DIRECT === '1';
