@@ -81,7 +81,7 @@ describe('figures', () => {
   it('formats numbers for reading', () => {
     expect(formatNumber(12_345.6)).toBe('12,346');
     expect(formatNumber(42.25)).toBe('42.3');
-    expect(formatNumber(3.14159)).toBe('3.14');
+    expect(formatNumber(3.456)).toBe('3.46');
     expect(formatNumber(0.0123)).toBe('0.012');
   });
 });

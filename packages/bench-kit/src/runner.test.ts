@@ -53,7 +53,7 @@ describe('pnpm bench at the root', () => {
 
   it('runs each, writes BENCHMARKS.md from what they published, and names the one that failed', async () => {
     const out = join(root, 'BENCHMARKS.md');
-    const run = await runBenchmarks({ root, out, runs: 5, log: () => {} });
+    const run = await runBenchmarks({ root, out, runs: 5, log: () => {}, quiet: true });
     expect(run.reports.map((r) => r.title)).toEqual(['Half done', 'Invoice PDFs']);
     expect(run.failures).toEqual([{ bench: '@demo/broken', reason: 'exited with 3 (its output shows why)' }]);
     const page = readFileSync(out, 'utf8');
@@ -64,10 +64,10 @@ describe('pnpm bench at the root', () => {
   }, 30_000);
 
   it('runs only the packages asked for, and refuses one that has no benchmark', async () => {
-    const run = await runBenchmarks({ root, only: ['pdf'], runs: 5, log: () => {} });
+    const run = await runBenchmarks({ root, only: ['pdf'], runs: 5, log: () => {}, quiet: true });
     expect(run.reports.map((r) => r.package)).toEqual(['@demo/pdf']);
     expect(run.failures).toEqual([]);
-    await expect(runBenchmarks({ root, only: ['plain'], log: () => {} })).rejects.toThrow(
+    await expect(runBenchmarks({ root, only: ['plain'], log: () => {}, quiet: true })).rejects.toThrow(
       'no benchmark in plain',
     );
   }, 30_000);

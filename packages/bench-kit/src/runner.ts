@@ -52,6 +52,8 @@ export interface RunBenchmarksOptions {
   /** Passed on to each benchmark as BENCH_RUNS. */
   runs?: number;
   log?: (line: string) => void;
+  /** Keep the benchmarks' own output off the terminal (tests). */
+  quiet?: boolean;
 }
 
 export interface BenchmarksRun {
@@ -60,9 +62,13 @@ export interface BenchmarksRun {
   markdown: string;
 }
 
-function runScript(dir: string, env: NodeJS.ProcessEnv): Promise<number | string> {
+function runScript(dir: string, env: NodeJS.ProcessEnv, quiet: boolean): Promise<number | string> {
   return new Promise((resolve) => {
-    const child = spawn('pnpm', ['run', '--silent', 'bench'], { cwd: dir, env, stdio: 'inherit' });
+    const child = spawn('pnpm', ['run', '--silent', 'bench'], {
+      cwd: dir,
+      env,
+      stdio: quiet ? 'ignore' : 'inherit',
+    });
     child.on('error', (error) => resolve(error.message));
     child.on('close', (code, signal) => resolve(signal ? `killed by ${signal}` : (code ?? 1)));
   });
@@ -91,7 +97,11 @@ export async function runBenchmarks(options: RunBenchmarksOptions): Promise<Benc
       log(`\n━━ ${index + 1}/${packages.length} ${pkg.name}: pnpm bench`);
       const out = join(scratch, `${index}.jsonl`);
       writeFileSync(out, '');
-      const exit = await runScript(pkg.dir, { ...process.env, [OUT_ENV]: out, BENCH_RUNS: String(runs) });
+      const exit = await runScript(
+        pkg.dir,
+        { ...process.env, [OUT_ENV]: out, BENCH_RUNS: String(runs) },
+        options.quiet ?? false,
+      );
       let published: BenchReport[] = [];
       try {
         published = parseReports(readFileSync(out, 'utf8'));
